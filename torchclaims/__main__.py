@@ -1,0 +1,3 @@
+from torchclaims.cli import main
+
+raise SystemExit(main())

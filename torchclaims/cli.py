@@ -1,0 +1,103 @@
+"""The `torchclaims` command: run, list, validate (report and bench-compare join later)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from torchclaims.paths import DEFAULT_RESULTS, SPECS_DIR
+
+EXIT_BAD_SPECS = 2
+
+
+def _catalogue(args):
+    from torchclaims.catalogue import load_checked_catalogue
+
+    return load_checked_catalogue(Path(args.specs), Path(args.sources) if args.sources else None)
+
+
+def cmd_run(args, pytest_args: list[str]) -> int:
+    import pytest
+
+    argv = [str(args.specs), "-p", "torchclaims.plugin", "--specs", str(args.specs),
+            "--results", str(args.results), *(["--sources", str(args.sources)] if args.sources else []),
+            *pytest_args]
+    return int(pytest.main(argv))
+
+
+def cmd_validate(args, _extra) -> int:
+    from torchclaims.spec import SpecError
+
+    try:
+        catalogue = _catalogue(args)
+    except SpecError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problems in {args.specs}", file=sys.stderr)
+        return EXIT_BAD_SPECS
+    checked = " and every quote is in its document" if args.sources else ""
+    print(f"{len(catalogue.claims)} claims in {len(catalogue.topics())} topics are valid{checked}.")
+    return 0
+
+
+def cmd_list(args, _extra) -> int:
+    import pandas as pd
+
+    from torchclaims.spec import SpecError
+
+    try:
+        catalogue = _catalogue(args)
+    except SpecError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_SPECS
+    claims = [c for c in catalogue.claims if not args.source or c.source == args.source]
+    table = pd.DataFrame([{"claim": c.id, "source": c.source, "devices": c.devices, "topic": c.topic}
+                          for c in claims])
+    with pd.option_context("display.max_rows", None, "display.max_colwidth", 80, "display.width", 200):
+        if not table.empty:
+            print(table.to_string(index=False))
+        print()
+        per_document = Counter(c.source for c in claims)
+        for document in sorted(catalogue.documents):
+            print(f"{per_document.get(document, 0):5d}  {document}  {catalogue.documents[document].title}")
+        print(f"{len(claims):5d}  claims in all")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="torchclaims", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def with_specs(sub):
+        sub.add_argument("--specs", default=str(SPECS_DIR), help="spec directory (default: %(default)s)")
+        sub.add_argument("--sources", default=None, metavar="DIR",
+                         help="source documents: check that every quote occurs in its document")
+        return sub
+
+    run = with_specs(commands.add_parser("run", help="check every claim; other arguments go to pytest",
+                                         description="Check every claim on this machine's devices. "
+                                                     "Unknown arguments are passed to pytest (-k, -m, -x, -n 2, ...)."))
+    run.add_argument("--results", default=str(DEFAULT_RESULTS), help="results file (default: %(default)s)")
+    run.set_defaults(handler=cmd_run)
+
+    listing = with_specs(commands.add_parser("list", help="list claims and count them per document"))
+    listing.add_argument("--source", default=None, help="only this document's claims")
+    listing.set_defaults(handler=cmd_list)
+
+    validate = with_specs(commands.add_parser("validate", help="check the spec files; exit 2 if broken"))
+    validate.set_defaults(handler=cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "run":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args.handler(args, extra)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

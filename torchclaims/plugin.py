@@ -1,0 +1,215 @@
+"""The pytest plugin: spec files are collected, each claim × device becomes a test item.
+
+Like pytest's own YAML example: `pytest_collect_file` yields one item per spec entry
+(and per device), and `repr_failure` explains a failing claim in the spec's terms.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from torchclaims.catalogue import load_checked_catalogue
+from torchclaims.devices import Target, targets
+from torchclaims.environment import run_info
+from torchclaims.evaluate import Outcome, evaluate
+from torchclaims.judge import Verdict
+from torchclaims.paths import DEFAULT_RESULTS, SPECS_DIR
+from torchclaims.results import write_results
+from torchclaims.spec import SOURCES_FILE, Catalogue, Claim, SpecError
+
+RECORD_KEY = "torchclaims"
+CATALOGUE = pytest.StashKey[Catalogue]()
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("torchclaims", "torchclaims: check the claims in specs/")
+    group.addoption("--specs", metavar="DIR", default=None,
+                    help="directory of spec files (default: the checkout's specs/)")
+    group.addoption("--device", metavar="NAME", action="append", default=[],
+                    help="check claims only on these devices: cpu, cuda, ... (repeat or comma-separate)")
+    group.addoption("--results", metavar="PATH", default=str(DEFAULT_RESULTS),
+                    help="where to write the results file (default: %(default)s)")
+    group.addoption("--sources", metavar="DIR", default=None,
+                    help="directory of the source documents: every quote must occur in its document")
+
+
+def specs_dir(config) -> Path:
+    return Path(config.getoption("--specs") or SPECS_DIR).resolve()
+
+
+def wanted_devices(config) -> list[str]:
+    return [d.strip() for value in config.getoption("--device") for d in value.split(",") if d.strip()]
+
+
+def _collects_specs(config) -> bool:
+    """Whether this run's arguments reach the specs directory (so plain `pytest tests/` skips it)."""
+    root = specs_dir(config)
+    for arg in config.args:
+        path = Path(arg.split("::")[0]).resolve()
+        if path == root or root in path.parents or path in root.parents:
+            return True
+    return False
+
+
+def pytest_configure(config):
+    if not _collects_specs(config):
+        return
+    config.addinivalue_line("markers", "parity: compares an accelerator with the CPU")
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) records results
+        config.pluginmanager.register(ResultsRecorder(config), "torchclaims-results")
+
+
+def pytest_sessionstart(session):
+    config = session.config
+    if not _collects_specs(config):
+        return
+    root = specs_dir(config)
+    sources = config.getoption("--sources")
+    try:
+        catalogue = load_checked_catalogue(root, Path(sources) if sources else None)
+    except SpecError as exc:
+        lines = "\n".join(f"  {problem}" for problem in exc.problems)
+        pytest.exit(f"torchclaims: the specs are broken ({len(exc.problems)} problems):\n{lines}", returncode=2)
+    config.stash[CATALOGUE] = catalogue
+    for topic in catalogue.topics():
+        config.addinivalue_line("markers", f"{topic}: claims of specs/{topic}.yaml")
+    for device in {"cpu", "cuda", *wanted_devices(config)}:
+        config.addinivalue_line("markers", f"{device}: claims checked on {device}")
+
+
+def pytest_collect_file(file_path: Path, parent):
+    catalogue = parent.config.stash.get(CATALOGUE, None)
+    if (catalogue is not None and file_path.suffix == ".yaml" and file_path.name != SOURCES_FILE
+            and file_path.parent.resolve() == catalogue.specs_dir.resolve()):
+        return SpecFile.from_parent(parent, path=file_path)
+    return None
+
+
+class SpecFile(pytest.File):
+    def collect(self):
+        catalogue = self.config.stash[CATALOGUE]
+        wanted = wanted_devices(self.config)
+        for claim in catalogue.claims:
+            if claim.file == self.path.name:
+                for target in targets(claim.devices, wanted):
+                    yield ClaimItem.from_parent(self, name=f"{claim.id}[{target.label}]", claim=claim, target=target)
+
+
+class ClaimFailed(Exception):
+    def __init__(self, outcome: Outcome):
+        super().__init__(outcome.message)
+        self.outcome = outcome
+
+
+class ClaimItem(pytest.Item):
+    def __init__(self, *, claim: Claim, target: Target, **kwargs):
+        super().__init__(**kwargs)
+        self.claim = claim
+        self.target = target
+        for marker in (claim.topic, target.device, *(["parity"] if target.parity else [])):
+            self.add_marker(marker)
+
+    def runtest(self):
+        outcome = evaluate(self.claim, self.target)
+        self.user_properties.append((RECORD_KEY, json.dumps(outcome.to_record(self.claim), ensure_ascii=False)))
+        if outcome.verdict is Verdict.NOT_RUN:
+            # reported at the claim's line in its spec file, not here
+            raise pytest.skip.Exception(outcome.message, _use_item_location=True)
+        if not outcome.verdict.passes:
+            raise ClaimFailed(outcome)
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, ClaimFailed):
+            return explain(self.claim, excinfo.value.outcome)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self):
+        return self.path, max(self.claim.line - 1, 0), f"{self.claim.id}[{self.target.label}]"
+
+
+def explain(claim: Claim, outcome: Outcome) -> str:
+    """A failing claim, told in the spec's terms."""
+    lines = [
+        f"claim {claim.id} on {outcome.device}: {outcome.verdict.value.upper()}",
+        f"  spec      {claim.file}:{claim.line}",
+        f"  source    {claim.source}",
+        f"  quote     {claim.quote.strip()}",
+        f"  says      {claim.says}",
+        f"  check     suites/{claim.topic}.py::{claim.check}({_args(claim.args)})",
+        f"  expected  {json.dumps(outcome.expected, ensure_ascii=False)}",
+        f"  observed  {json.dumps(outcome.observed, ensure_ascii=False)}",
+        f"  why       {outcome.message}",
+    ]
+    if outcome.details:
+        lines += ["", outcome.details.rstrip()]
+    return "\n".join(lines)
+
+
+def _args(args: dict) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in args.items())
+
+
+def parse_nodeid(nodeid: str) -> tuple[str, str] | None:
+    """'specs/x.yaml::claim.id[cpu]' -> ('claim.id', 'cpu')."""
+    name = nodeid.rsplit("::", 1)[-1]
+    if not name.endswith("]") or "[" not in name:
+        return None
+    claim_id, label = name[:-1].rsplit("[", 1)
+    return claim_id, label
+
+
+class ResultsRecorder:
+    """Gathers one record per claim item (from workers too) and writes the results file at the end."""
+
+    def __init__(self, config):
+        self.config = config
+        self.started = datetime.now(timezone.utc)
+        self.records: dict[str, dict] = {}
+        self.expected: set[str] = set()
+
+    def pytest_collection_finish(self, session):
+        self.expected.update(item.nodeid for item in session.items if isinstance(item, ClaimItem))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node, ids):
+        self.expected.update(nodeid for nodeid in ids if parse_nodeid(nodeid))
+
+    def pytest_runtest_logreport(self, report):
+        for key, value in report.user_properties:
+            if key == RECORD_KEY:
+                self.records[report.nodeid] = json.loads(value)
+                return
+        # A failure with no record: the checker hung, its worker died, or the harness broke.
+        if report.failed and report.nodeid not in self.records and parse_nodeid(report.nodeid):
+            self.records[report.nodeid] = self._record(report.nodeid, Verdict.ERROR, report.longreprtext)
+
+    def _record(self, nodeid: str, verdict: Verdict, message: str) -> dict:
+        claim_id, label = parse_nodeid(nodeid)
+        catalogue = self.config.stash.get(CATALOGUE, None)
+        claim = catalogue.by_id().get(claim_id) if catalogue else None
+        outcome = Outcome(claim_id, label, verdict, claim.expect if claim else None, None, message.strip()[-4000:])
+        record = outcome.to_record(claim) if claim else {**outcome.__dict__, "verdict": verdict.value}
+        return record
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        if not self.expected and not self.records:
+            return
+        for nodeid in sorted(self.expected - set(self.records)):
+            self.records[nodeid] = self._record(nodeid, Verdict.NOT_RUN, "did not run (run interrupted or stopped early)")
+        run = run_info(self.started)
+        run["duration_s"] = round((datetime.now(timezone.utc) - self.started).total_seconds(), 3)
+        self.path = write_results(Path(self.config.getoption("--results")), run, list(self.records.values()))
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if not self.records:
+            return
+        counts = Counter(record["verdict"] for record in self.records.values())
+        summary = ", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if counts[v.value])
+        terminalreporter.write_sep("=", "torchclaims", bold=True)
+        terminalreporter.write_line(f"{len(self.records)} claim checks: {summary}")
+        terminalreporter.write_line(f"results: {getattr(self, 'path', self.config.getoption('--results'))}")

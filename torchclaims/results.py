@@ -1,0 +1,32 @@
+"""The results file: schema torchclaims/results/1, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+SCHEMA = "torchclaims/results/1"
+
+
+def write_results(path: Path, run: dict, records: list[dict]) -> Path:
+    """Write the results file atomically: readers see the old file or the new one, never half."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {"schema": SCHEMA, "run": run,
+                "results": sorted(records, key=lambda r: (r["claim"], r["device"]))}
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
+                                     suffix=".tmp", delete=False) as handle:
+        json.dump(document, handle, ensure_ascii=False, indent=1)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(handle.name, path)
+    return path
+
+
+def read_results(path: Path) -> dict:
+    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    if document.get("schema") != SCHEMA:
+        raise ValueError(f"{path}: not a torchclaims results file (schema {document.get('schema')!r}, expected {SCHEMA!r})")
+    return document

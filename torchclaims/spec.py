@@ -1,0 +1,274 @@
+"""Specs are data: load spec files safely, validate them, and turn them into Claim objects.
+
+A spec file `specs/<topic>.yaml` lists claims; `specs/sources.yaml` lists the documents
+they quote. Nothing in a spec is ever executed: a claim names a checker in
+`suites/<topic>.py` and gives it plain arguments.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from torchclaims import yamlsafe
+from torchclaims.paths import SPECS_DIR
+
+SOURCES_FILE = "sources.yaml"
+# A parity claim predicts that the accelerator observes what the CPU observes.
+PARITY_EXPECT = "same-as-cpu"
+SCHEMA_FILES = {"spec": "schema.json", "sources": "sources.schema.json"}
+
+
+@dataclass(frozen=True)
+class Known:
+    """What torch really does where the material is wrong."""
+
+    observed: Any
+    why: str
+    since: str | None = None
+    torch: str | None = None  # specifier set of the torch versions this applies to
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    topic: str
+    source: str
+    quote: str
+    says: str
+    check: str
+    expect: Any
+    devices: str
+    args: dict = field(default_factory=dict)
+    torch: str | None = None
+    requires: tuple[str, ...] = ()
+    tolerance: dict | None = None
+    known: tuple[Known, ...] = ()
+    note: str | None = None
+    file: str = ""
+    line: int = 0
+
+    @property
+    def checker_name(self) -> str:
+        return f"{self.topic}.{self.check}"
+
+
+@dataclass(frozen=True)
+class Document:
+    file: str
+    title: str
+    author: str
+    site: str
+    date: str
+    language: str
+    kind: str = ""
+    notes: str = ""
+    left_out: tuple = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a spec, located as precisely as we can."""
+
+    file: str
+    line: int | None
+    claim: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        parts = [where]
+        if self.claim:
+            parts.append(f"claim {self.claim}")
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        return ": ".join(parts) + f": {self.message}"
+
+
+class SpecError(Exception):
+    """The specs are broken; `problems` says where and how."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every claim and source document of a specs directory."""
+
+    claims: tuple[Claim, ...]
+    documents: dict[str, Document]
+    specs_dir: Path
+
+    def by_id(self) -> dict[str, Claim]:
+        return {c.id: c for c in self.claims}
+
+    def topics(self) -> list[str]:
+        return sorted({c.topic for c in self.claims})
+
+
+@cache
+def _schema(kind: str, specs_dir: Path) -> dict:
+    path = specs_dir / SCHEMA_FILES[kind]
+    if not path.exists():
+        path = SPECS_DIR / SCHEMA_FILES[kind]
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _parse(path: Path, problems: list[Problem]):
+    try:
+        return yamlsafe.load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problems.append(Problem(path.name, line, None, None, f"not valid YAML: {_one_line(exc)}"))
+        return None
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def _schema_problems(path: Path, document, kind: str, specs_dir: Path) -> list[Problem]:
+    validator = jsonschema.Draft202012Validator(_schema(kind, specs_dir))
+    problems = []
+    for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
+        where = list(error.absolute_path)
+        claim_id = None
+        if kind == "spec" and len(where) >= 2 and where[0] == "claims" and isinstance(where[1], int):
+            entry = document["claims"][where[1]]
+            claim_id = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"#{where[1] + 1}"
+        field_path = [str(p) for p in (where[2:] if claim_id else where)]
+        if error.validator in ("required", "additionalProperties") :
+            message = error.message
+            if error.validator == "required":
+                missing = re.findall(r"'([^']+)' is a required property", error.message)
+                field_path += missing
+                message = "missing required field" + (f" '{missing[0]}'" if missing else "")
+            else:
+                extra = re.findall(r"'([^']+)'", error.message)
+                field_path += extra[:1]
+                allowed = sorted(error.schema.get("properties", {}))
+                message = f"unknown field; expected one of: {', '.join(allowed)}"
+        else:
+            message = f"{error.message} (expected {_expected(error)})"
+        problems.append(Problem(path.name, yamlsafe.line_of(document, where), claim_id,
+                                ".".join(field_path) or None, message))
+    return problems
+
+
+def _expected(error: jsonschema.ValidationError) -> str:
+    schema = error.schema
+    if "enum" in schema:
+        return "one of " + ", ".join(map(str, schema["enum"]))
+    if "pattern" in schema:
+        return f"a string matching {schema['pattern']}"
+    if "type" in schema:
+        return f"type {schema['type']}"
+    if "oneOf" in schema:
+        return "a mapping or a list of mappings"
+    return error.validator
+
+
+def _version_problem(spec: str) -> str | None:
+    try:
+        SpecifierSet(spec)
+    except InvalidSpecifier:
+        return f"not a version range: {spec!r} (expected e.g. '>=2.0,<2.10')"
+    return None
+
+
+def _to_claim(path: Path, entry: dict) -> Claim:
+    known = entry.get("known") or ()
+    if isinstance(known, dict):
+        known = (known,)
+    return Claim(
+        id=entry["id"], topic=path.stem, source=entry["source"], quote=entry["quote"],
+        says=entry["says"], check=entry["check"], expect=entry["expect"], devices=entry["devices"],
+        args=dict(entry.get("args") or {}), torch=entry.get("torch"),
+        requires=tuple(entry.get("requires") or ()), tolerance=entry.get("tolerance"),
+        known=tuple(Known(**k) for k in known), note=entry.get("note"),
+        file=path.name, line=getattr(entry, "line", 0),
+    )
+
+
+def spec_files(specs_dir: Path) -> list[Path]:
+    return sorted(p for p in specs_dir.glob("*.yaml") if p.name != SOURCES_FILE)
+
+
+def load_documents(specs_dir: Path, problems: list[Problem]) -> dict[str, Document]:
+    path = specs_dir / SOURCES_FILE
+    if not path.exists():
+        problems.append(Problem(SOURCES_FILE, None, None, None, "missing: it lists the source documents"))
+        return {}
+    data = _parse(path, problems)
+    if data is None:
+        return {}
+    found = _schema_problems(path, data, "sources", specs_dir)
+    problems.extend(found)
+    if found:
+        return {}
+    return {d["file"]: Document(**{**d, "left_out": tuple(d.get("left_out") or ())}) for d in data["documents"]}
+
+
+def load_catalogue(specs_dir: Path = SPECS_DIR, *, checkers=None, sources_dir: Path | None = None) -> Catalogue:
+    """Load and validate every spec in `specs_dir`. Raises SpecError listing every problem.
+
+    `checkers` (a name -> function mapping) enables the unknown-checker check;
+    `sources_dir` enables the check that each quote occurs in its document.
+    """
+    specs_dir = Path(specs_dir)
+    problems: list[Problem] = []
+    documents = load_documents(specs_dir, problems)
+    claims: list[Claim] = []
+    for path in spec_files(specs_dir):
+        data = _parse(path, problems)
+        if data is None:
+            continue
+        found = _schema_problems(path, data, "spec", specs_dir)
+        problems.extend(found)
+        if found:
+            continue
+        claims.extend(_to_claim(path, entry) for entry in data["claims"])
+    problems.extend(semantic_problems(claims, documents, checkers))
+    if sources_dir is not None:
+        from torchclaims.quotes import quote_problems
+
+        problems.extend(quote_problems(claims, sources_dir))
+    if problems:
+        raise SpecError(problems)
+    return Catalogue(tuple(claims), documents, specs_dir)
+
+
+def semantic_problems(claims: list[Claim], documents: dict[str, Document], checkers) -> list[Problem]:
+    """What a schema cannot say: unique ids, known documents and checkers, valid ranges."""
+    problems = []
+    first_seen: dict[str, Claim] = {}
+    for claim in claims:
+        def problem(field_name: str, message: str, claim=claim):
+            problems.append(Problem(claim.file, claim.line, claim.id, field_name, message))
+
+        if claim.id in first_seen:
+            other = first_seen[claim.id]
+            problem("id", f"duplicate id (also {other.file}:{other.line})")
+        first_seen.setdefault(claim.id, claim)
+        if documents and claim.source not in documents:
+            problem("source", f"unknown document {claim.source!r}; expected one of: {', '.join(sorted(documents))}")
+        if checkers is not None and claim.checker_name not in checkers:
+            problem("check", f"no checker {claim.check!r} in suites/{claim.topic}.py")
+        if (claim.devices == "parity") != (claim.expect == PARITY_EXPECT):
+            problem("expect", f"a parity claim expects {PARITY_EXPECT!r} (the CPU's observation), and only a parity claim does")
+        for name, spec in [("torch", claim.torch), *(("known.torch", k.torch) for k in claim.known)]:
+            if spec is not None and (message := _version_problem(spec)):
+                problem(name, message)
+    return problems
