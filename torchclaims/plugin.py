@@ -7,6 +7,8 @@ Like pytest's own YAML example: `pytest_collect_file` yields one item per spec e
 from __future__ import annotations
 
 import json
+import signal
+import threading
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,23 +25,30 @@ from torchclaims.results import write_results
 from torchclaims.spec import SOURCES_FILE, Catalogue, Claim, SpecError
 
 RECORD_KEY = "torchclaims"
+DEFAULT_CLAIM_TIMEOUT = 300.0
 CATALOGUE = pytest.StashKey[Catalogue]()
 
 
 def pytest_addoption(parser):
     group = parser.getgroup("torchclaims", "torchclaims: check the claims in specs/")
     group.addoption("--specs", metavar="DIR", default=None,
-                    help="directory of spec files (default: the checkout's specs/)")
+                    help="directory of spec files (default: <rootdir>/specs)")
     group.addoption("--device", metavar="NAME", action="append", default=[],
                     help="check claims only on these devices: cpu, cuda, ... (repeat or comma-separate)")
     group.addoption("--results", metavar="PATH", default=str(DEFAULT_RESULTS),
                     help="where to write the results file (default: %(default)s)")
     group.addoption("--sources", metavar="DIR", default=None,
                     help="directory of the source documents: every quote must occur in its document")
+    group.addoption("--claim-timeout", metavar="SECONDS", type=float, default=DEFAULT_CLAIM_TIMEOUT,
+                    help="a claim still running after this long is an error (default: %(default)s; 0: none)")
 
 
 def specs_dir(config) -> Path:
-    return Path(config.getoption("--specs") or SPECS_DIR).resolve()
+    """--specs, else the rootdir's specs/ (so a project of its own works), else the checkout's."""
+    if config.getoption("--specs"):
+        return Path(config.getoption("--specs")).resolve()
+    local = config.rootpath / "specs"
+    return (local if (local / SOURCES_FILE).exists() else SPECS_DIR).resolve()
 
 
 def wanted_devices(config) -> list[str]:
@@ -62,6 +71,16 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "parity: compares an accelerator with the CPU")
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) records results
         config.pluginmanager.register(ResultsRecorder(config), "torchclaims-results")
+        _stop_cleanly_on_sigterm()
+
+
+def _stop_cleanly_on_sigterm():
+    """Make `kill` act like Ctrl-C, so the results file is still written, with not-run for the rest."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 def pytest_sessionstart(session):
@@ -97,7 +116,11 @@ class SpecFile(pytest.File):
         for claim in catalogue.claims:
             if claim.file == self.path.name:
                 for target in targets(claim.devices, wanted):
-                    yield ClaimItem.from_parent(self, name=f"{claim.id}[{target.label}]", claim=claim, target=target)
+                    name = f"{claim.id}[{target.label}]"
+                    # an explicit nodeid lets pytest parse "[device]" as the params part, as for
+                    # parametrized tests, so --lf and the cache match ids across runs
+                    yield ClaimItem.from_parent(self, name=name, nodeid=f"{self.nodeid}::{name}",
+                                                claim=claim, target=target)
 
 
 class ClaimFailed(Exception):
@@ -113,6 +136,11 @@ class ClaimItem(pytest.Item):
         self.target = target
         for marker in (claim.topic, target.device, *(["parity"] if target.parity else [])):
             self.add_marker(marker)
+        timeout = self.config.getoption("--claim-timeout")
+        if timeout and self.config.pluginmanager.hasplugin("timeout"):
+            # pytest-timeout: the signal method fails just this claim; the run goes on
+            method = {"method": "signal"} if hasattr(signal, "SIGALRM") else {}
+            self.add_marker(pytest.mark.timeout(timeout, **method))
 
     def runtest(self):
         outcome = evaluate(self.claim, self.target)

@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 import yaml
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
 
 from torchclaims import yamlsafe
 from torchclaims.paths import SPECS_DIR
@@ -154,7 +155,7 @@ def _schema_problems(path: Path, document, kind: str, specs_dir: Path) -> list[P
             if error.validator == "required":
                 missing = re.findall(r"'([^']+)' is a required property", error.message)
                 field_path += missing
-                message = "missing required field" + (f" '{missing[0]}'" if missing else "")
+                message = "required field is missing"
             else:
                 extra = re.findall(r"'([^']+)'", error.message)
                 field_path += extra[:1]
@@ -185,6 +186,14 @@ def _version_problem(spec: str) -> str | None:
         SpecifierSet(spec)
     except InvalidSpecifier:
         return f"not a version range: {spec!r} (expected e.g. '>=2.0,<2.10')"
+    return None
+
+
+def _release_problem(text: str) -> str | None:
+    try:
+        Version(text)
+    except InvalidVersion:
+        return f"not a version: {text!r} (expected e.g. '2.0')"
     return None
 
 
@@ -271,4 +280,7 @@ def semantic_problems(claims: list[Claim], documents: dict[str, Document], check
         for name, spec in [("torch", claim.torch), *(("known.torch", k.torch) for k in claim.known)]:
             if spec is not None and (message := _version_problem(spec)):
                 problem(name, message)
+        for known in claim.known:
+            if known.since is not None and (message := _release_problem(known.since)):
+                problem("known.since", message)
     return problems

@@ -1,0 +1,92 @@
+"""The pytest plugin end to end, in a subprocess on a small project of its own."""
+
+import json
+
+import pytest
+
+from torchclaims.results import SCHEMA
+
+pytestmark = pytest.mark.usefixtures("arithmetic")
+
+
+def results(pytester):
+    return json.loads((pytester.path / "reports" / "results.json").read_text(encoding="utf-8"))
+
+
+def test_each_claim_is_an_item_named_like_the_claim(run_claims):
+    result = run_claims("--collect-only", "-q")
+    result.stdout.fnmatch_lines([
+        "specs/arith.yaml::arith.default-dtype[[]cpu[]]",
+        "specs/arith.yaml::arith.one-plus-two[[]cpu[]]",
+        "specs/arith.yaml::arith.on-gpu[[]cuda[]]",
+    ])
+
+
+def test_verdicts_map_to_pytest_outcomes(run_claims, pytester):
+    result = run_claims("-rs")
+    result.assert_outcomes(passed=3, failed=2, skipped=1)
+    result.stdout.fnmatch_lines(["*6 claim checks: 2 holds, 1 contradicted, 1 fails, 1 error, 1 not-run*",
+                                 "SKIPPED [[]1[]] specs/arith.yaml:*: no CUDA device"])
+    verdicts = {(r["claim"], r["device"]): r["verdict"] for r in results(pytester)["results"]}
+    assert verdicts == {
+        ("arith.default-dtype", "cpu"): "holds",
+        ("arith.one-plus-two", "cpu"): "holds",
+        ("arith.known-wrong", "cpu"): "contradicted",
+        ("arith.wrong-sum", "cpu"): "fails",
+        ("arith.raises", "cpu"): "error",
+        ("arith.on-gpu", "cuda"): "not-run",
+    }
+
+
+def test_a_failure_explains_itself_in_the_specs_terms(run_claims):
+    result = run_claims("-k", "wrong-sum")
+    result.stdout.fnmatch_lines([
+        "*claim arith.wrong-sum on cpu: FAILS*",
+        "*quote     Adding one to two gives three.*",
+        "*check     suites/arith.py::add(a=1, b=3)*",
+        "*expected  3*",
+        "*observed  4*",
+    ])
+
+
+def test_results_file_follows_the_schema(run_claims, pytester):
+    run_claims("-k", "one-plus-two")
+    document = results(pytester)
+    assert document["schema"] == SCHEMA
+    assert {"torch", "torchvision", "numpy", "python", "platform", "cpu", "accelerators", "harness",
+            "started", "duration_s"} <= set(document["run"])
+    (record,) = document["results"]
+    assert record["claim"] == "arith.one-plus-two" and record["verdict"] == "holds"
+    assert {"device", "source", "quote", "says", "topic", "expected", "observed", "message", "duration_s"} <= set(record)
+    assert record["observed"] == 3 and record["topic"] == "arith"
+
+
+def test_k_m_and_device_select_claims(run_claims, pytester):
+    run_claims("-m", "cpu and arith", "-k", "not raises and not wrong-sum")
+    assert {r["claim"] for r in results(pytester)["results"]} == {
+        "arith.default-dtype", "arith.one-plus-two", "arith.known-wrong"}
+    result = run_claims("--device", "cuda", "-rs")
+    result.assert_outcomes(skipped=2)  # the 'any' claim and the accelerator claim, both not-run here
+
+
+def test_xdist_and_junit(run_claims, pytester):
+    result = run_claims("-n", "2", "--junitxml", "junit.xml")
+    result.assert_outcomes(passed=3, failed=2, skipped=1)
+    assert len(results(pytester)["results"]) == 6
+    assert 'name="arith.one-plus-two[cpu]"' in (pytester.path / "junit.xml").read_text(encoding="utf-8")
+
+
+def test_last_failed_reruns_only_failures(run_claims, pytester):
+    pytester.runpytest_subprocess("specs")  # fills the cache
+    result = pytester.runpytest_subprocess("specs", "--lf")
+    result.stdout.fnmatch_lines(["*rerun previous 2 failures*"])
+    result.assert_outcomes(failed=2)
+
+
+def test_broken_specs_stop_the_run_with_exit_code_2(run_claims, pytester):
+    (pytester.path / "specs" / "arith.yaml").write_text(
+        "claims:\n  - id: arith.x\n    source: nowhere.txt\n", encoding="utf-8")
+    result = run_claims()
+    assert result.ret == 2
+    result.stdout.fnmatch_lines(["*the specs are broken*", "*arith.yaml:2: claim arith.x: field 'quote': required field is missing*"])
+    assert not (pytester.path / "reports" / "results.json").exists()
