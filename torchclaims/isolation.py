@@ -34,6 +34,10 @@ def isolated(seed: int = SEED):
         torch.set_grad_enabled(saved["grad"])
         torch.set_num_threads(saved["threads"])
         torch.set_anomaly_enabled(saved["anomaly"])
-        torch.use_deterministic_algorithms(saved["deterministic"], warn_only=saved["deterministic_warn_only"])
+        determinism = (saved["deterministic"], saved["deterministic_warn_only"])
+        if (torch.are_deterministic_algorithms_enabled(),
+                torch.is_deterministic_algorithms_warn_only_enabled()) != determinism:
+            # only when changed: the setter imports torch._dynamo, seconds on first use
+            torch.use_deterministic_algorithms(determinism[0], warn_only=determinism[1])
         random.setstate(saved["python_random"])
         np.random.set_state(saved["numpy_random"])

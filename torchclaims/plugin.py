@@ -87,6 +87,8 @@ def pytest_sessionstart(session):
     config = session.config
     if not _collects_specs(config):
         return
+    import torch  # noqa: F401 - imported here, not under a claim's timeout (no CUDA init)
+
     root = specs_dir(config)
     sources = config.getoption("--sources")
     try:

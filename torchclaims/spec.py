@@ -150,7 +150,8 @@ def _schema_problems(path: Path, document, kind: str, specs_dir: Path) -> list[P
             entry = document["claims"][where[1]]
             claim_id = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"#{where[1] + 1}"
         field_path = [str(p) for p in (where[2:] if claim_id else where)]
-        if error.validator in ("required", "additionalProperties") :
+        line_path = list(where)
+        if error.validator in ("required", "additionalProperties"):
             message = error.message
             if error.validator == "required":
                 missing = re.findall(r"'([^']+)' is a required property", error.message)
@@ -159,11 +160,12 @@ def _schema_problems(path: Path, document, kind: str, specs_dir: Path) -> list[P
             else:
                 extra = re.findall(r"'([^']+)'", error.message)
                 field_path += extra[:1]
+                line_path += extra[:1]
                 allowed = sorted(error.schema.get("properties", {}))
                 message = f"unknown field; expected one of: {', '.join(allowed)}"
         else:
             message = f"{error.message} (expected {_expected(error)})"
-        problems.append(Problem(path.name, yamlsafe.line_of(document, where), claim_id,
+        problems.append(Problem(path.name, yamlsafe.line_of(document, line_path), claim_id,
                                 ".".join(field_path) or None, message))
     return problems
 
