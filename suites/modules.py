@@ -402,7 +402,8 @@ def sequential_is_composition(device, model, input_shape):
     for layer in net:
         y = layer(y)
     out = net(x)
-    return out.shape == y.shape and torch.equal(out, y)
+    # allclose, not equal: an accelerator may pick a different (still exact-to-rounding) kernel per call
+    return out.shape == y.shape and torch.allclose(out, y, rtol=1e-5, atol=1e-6)
 
 
 @checker
