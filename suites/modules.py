@@ -1,0 +1,435 @@
+"""Checkers for nn.Module and friends: subclassing, reprs, parameters, state_dict, forward/backward."""
+
+import contextlib
+import inspect
+import io
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.optim as optim
+
+from torchclaims.checkers import checker
+from torchclaims.models import ConvBnReluNet, OneConvNet, SimpleNN, sequential_cnn
+from torchclaims.observe import raised
+
+
+class SimpleModel(nn.Module):
+    """001_04673d53cc78a90f.txt, the Module entry: Linear(10, 5) -> torch.relu -> Linear(5, 1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden_layer = nn.Linear(10, 5)
+        self.output_layer = nn.Linear(5, 1)
+
+    def forward(self, x):
+        x = torch.relu(self.hidden_layer(x))
+        return self.output_layer(x)
+
+
+class SimpleNet(nn.Module):
+    """001_04673d53cc78a90f.txt, the Forward Method entry: 784 -> 128 -> 64 -> 10 with F.relu."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 128)
+        self.fc2 = nn.Linear(128, 64)
+        self.fc3 = nn.Linear(64, 10)
+
+    def forward(self, x):
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        return self.fc3(x)
+
+
+class TwoLayers(nn.Module):
+    """004_e705451bae665f13.txt speaks of a state_dict like {'layer1': Tensor()...}: a model with layer1, layer2."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer1 = nn.Linear(4, 3)
+        self.layer2 = nn.Linear(3, 2)
+
+    def forward(self, x):
+        return self.layer2(torch.relu(self.layer1(x)))
+
+
+def _named(cls, name):
+    """`cls` under the class name the document prints (the repr starts with the class name)."""
+    return type(name, (cls,), {})
+
+
+# model name -> (builder, the class name the document uses or None)
+MODEL_BUILDERS = {
+    "one_conv_net": lambda: _named(OneConvNet, "Net")(),            # 000
+    "conv_bn_relu_net": lambda: _named(ConvBnReluNet, "Net")(),     # 003
+    "sequential_cnn": sequential_cnn,                               # 001 Sequential
+    "simple_nn": lambda: SimpleNN(784, 500, 10),                    # 001 torch.nn
+    "simple_model": SimpleModel,                                    # 001 Module
+    "simple_net": SimpleNet,                                        # 001 Forward Method
+    "two_layers": TwoLayers,                                        # 004
+    "dense": lambda: nn.Linear(3, 2),                               # 003
+}
+
+
+def build(model, device="cpu"):
+    return MODEL_BUILDERS[model]().to(device)
+
+
+@checker
+def module_repr(device, model):
+    """print(model): the module's repr."""
+    return repr(build(model))
+
+
+@checker
+def named_parameter_shapes(device, model):
+    """[name, shape] for each of model.named_parameters(), in order."""
+    return [[name, list(p.shape)] for name, p in build(model, device).named_parameters()]
+
+
+@checker
+def parameters_listing(device, model):
+    """What `for p in model.parameters(): print(p)` shows of each: type, shape, requires_grad."""
+    return [{"type": type(p).__name__, "shape": list(p.shape), "requires_grad": p.requires_grad}
+            for p in build(model, device).parameters()]
+
+
+@checker
+def parameter_values(device, model, names):
+    """The values of the named parameters of a freshly built model."""
+    params = dict(build(model, device).named_parameters())
+    return {name: params[name] for name in names}
+
+
+@checker
+def state_dict_keys(device, model):
+    """type(model.state_dict()) and its keys, in order."""
+    state = build(model, device).state_dict()
+    return {"type": type(state).__name__, "keys": list(state.keys())}
+
+
+@checker
+def state_dict_form(device, model):
+    """What a state_dict maps: the layer names its keys start with, and the types of its values."""
+    state = build(model, device).state_dict()
+    return {"layers": sorted({key.split(".")[0] for key in state}),
+            "value_types": sorted({type(value).__name__ for value in state.values()})}
+
+
+@checker
+def param_groups_view(device, field):
+    """optimizer = optim.SGD(net.parameters(), lr=1e-3) on 003's Net; one aspect of optimizer.param_groups."""
+    net = build("conv_bn_relu_net", device)
+    optimizer = optim.SGD(net.parameters(), lr=1e-3)
+    groups = optimizer.param_groups
+    names = {id(p): name for name, p in net.named_parameters()}
+    if field == "lr":
+        return groups[0]["lr"]
+    if field == "first_param":
+        return names.get(id(groups[0]["params"][0]), "not a parameter of net")
+    if field == "params":  # which of net's parameters (by name) the groups hold, in order
+        return {"groups": len(groups),
+                "params": [names.get(id(p), "not a parameter of net") for g in groups for p in g["params"]]}
+    raise ValueError(field)
+
+
+@checker
+def output_shape(device, model, input_shape):
+    """model(torch.randn(*input_shape)).shape."""
+    net = build(model, device)
+    return list(net(torch.randn(*input_shape, device=device)).shape)
+
+
+class _TracingNet(OneConvNet):
+    """000's Net.forward as the document writes it, its print(x.size()) calls recording the sizes."""
+
+    def forward(self, x):
+        self.sizes.append(list(x.size()))
+        x = self.conv1(x)
+        x = F.relu(x)
+        self.sizes.append(list(x.size()))
+        x = F.max_pool2d(x, (2, 2))
+        x = F.relu(x)
+        self.sizes.append(list(x.size()))
+        x = x.view(x.size()[0], -1)
+        self.sizes.append(list(x.size()))
+        return self.fc1(x)
+
+
+@checker
+def forward_size_trace(device):
+    """The sizes 000's Net prints in forward for input = torch.randn(1, 1, 32, 32)."""
+    net = _TracingNet().to(device)
+    net.sizes = []
+    net(torch.randn(1, 1, 32, 32, device=device))
+    return net.sizes
+
+
+@checker
+def layer_attributes(device, layer, attributes):
+    """Attributes of a layer built by the document's call."""
+    built = {"conv2d_1_6_3": lambda: nn.Conv2d(1, 6, 3), "linear_1350_10": lambda: nn.Linear(1350, 10)}[layer]()
+    return {name: getattr(built, name) for name in attributes}
+
+
+@checker
+def grads_after_backward(device, model, input_shape):
+    """After out = model(x); out.backward(torch.ones_like(out)): [name, grad shape or None] per parameter."""
+    net = build(model, device)
+    out = net(torch.randn(*input_shape, device=device))
+    out.backward(torch.ones_like(out))
+    return [[name, None if p.grad is None else list(p.grad.shape)] for name, p in net.named_parameters()]
+
+
+def _grad_state(p):
+    if p.grad is None:
+        return "none"
+    return "zero" if bool((p.grad == 0).all()) else "nonzero"
+
+
+@checker
+def grads_after_zero_grad(device, model, input_shape):
+    """After a backward, model.zero_grad(): each parameter's grad is 'none', 'zero' or 'nonzero'."""
+    net = build(model, device)
+    out = net(torch.randn(*input_shape, device=device))
+    out.backward(torch.ones_like(out))
+    net.zero_grad()
+    return sorted({_grad_state(p) for p in net.parameters()})
+
+
+@checker
+def grad_growth_without_zero_grad(device, model, input_shape):
+    """Two forward+backward passes on the same input without zeroing: grad after the 2nd / grad after the 1st."""
+    net = build(model, device)
+    x = torch.randn(*input_shape, device=device)
+    ratios = []
+    for _ in range(2):
+        out = net(x)
+        out.backward(torch.ones_like(out))
+        ratios.append(next(net.parameters()).grad.abs().sum().item())
+    return round(ratios[1] / ratios[0], 4)
+
+
+@checker
+def unbatched_input(device, model, input_shape, remedy=None):
+    """Feed one sample without a batch dimension; remedy 'unsqueeze' adds it first. Raises? output shape?"""
+    built = {"conv2d_1_6_3": lambda: nn.Conv2d(1, 6, 3), "linear_1350_10": lambda: nn.Linear(1350, 10),
+             "one_conv_net": lambda: build("one_conv_net")}[model]().to(device)
+    x = torch.randn(*input_shape, device=device)
+    if remedy == "unsqueeze":
+        x = x.unsqueeze(0)
+    result = {}
+    outcome = raised(lambda: result.setdefault("out", built(x)))
+    return {**outcome, "shape": list(result["out"].shape) if "out" in result else None}
+
+
+@checker
+def subclass_without_super_init(device):
+    """A Module subclass whose __init__ assigns a layer without calling super().__init__() first."""
+
+    class Net(nn.Module):
+        def __init__(self):
+            self.conv1 = nn.Conv2d(1, 6, 3)
+
+    return raised(Net)
+
+
+@checker
+def python_control_flow_in_forward(device):
+    """forward with a for loop, an if, print and log: its output, and the gradient backward gives."""
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = nn.Parameter(torch.tensor(1.5))
+
+        def forward(self, x):
+            for _ in range(2):
+                x = x * self.w
+            if x.sum() > 0:
+                x = torch.log(x)
+            else:
+                x = -x
+            print(x.size())
+            return x
+
+    net = Net().to(device)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        out = net(torch.tensor(2.0, device=device))
+    out.backward()
+    return {"output": out.item(), "grad": net.w.grad.item(), "printed": printed.getvalue().strip()}
+
+
+@checker
+def forward_calls(device, model, input_shape):
+    """How many times model(x) runs model.forward, and whether model(x) equals model.forward(x)."""
+    net = build(model, device)
+    calls = []
+    real_forward = net.forward
+
+    def counting_forward(*args, **kwargs):
+        calls.append(1)
+        return real_forward(*args, **kwargs)
+
+    net.forward = counting_forward
+    x = torch.randn(*input_shape, device=device)
+    out = net(x)
+    counted = len(calls)
+    same = out is not None and torch.equal(out, real_forward(x))
+    return {"forward_calls": counted, "same_as_forward": same}
+
+
+@checker
+def module_without_forward(device):
+    """Calling an nn.Module subclass that defines no forward."""
+
+    class NoForward(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layer1 = nn.Linear(2, 2)
+
+    net = NoForward().to(device)
+    return raised(lambda: net(torch.ones(1, 2, device=device)))
+
+
+@checker
+def backward_on_output(device):
+    """Whether backward is a method of the module or of its output, and what output.backward() does."""
+    net = build("two_layers", device)
+    out = net(torch.randn(5, 4, device=device)).sum()
+    out.backward()
+    return {"module_has_backward": hasattr(net, "backward"),
+            "output_has_backward": callable(getattr(out, "backward", None)),
+            "all_parameters_have_grad": all(p.grad is not None for p in net.parameters())}
+
+
+@checker
+def is_module_class(device, names):
+    """For each name, whether torch.nn.<name> exists and is a subclass of nn.Module."""
+    found = {}
+    for name in names:
+        obj = getattr(nn, name, None)
+        found[name] = inspect.isclass(obj) and issubclass(obj, nn.Module)
+    return found
+
+
+@checker
+def functional_forms(device, pairs):
+    """For each [F name, nn name]: whether the F form is a plain function (not a Module) and how many
+    learnable parameters the nn module form has."""
+    found = {}
+    for f_name, module_name in pairs:
+        func = getattr(F, f_name)
+        module = getattr(nn, module_name)(**({"kernel_size": 2} if "Pool" in module_name else {}))
+        found[f_name] = {"function": callable(func) and not isinstance(func, nn.Module),
+                         "module_parameters": sum(p.numel() for p in module.parameters())}
+    return found
+
+
+@checker
+def relu_forms_agree(device):
+    """nn.ReLU()(x) and F.relu(x) on the same input: equal?"""
+    x = torch.randn(1000, device=device)
+    return torch.equal(nn.ReLU()(x), F.relu(x))
+
+
+@checker
+def sequential_accepts(device, item):
+    """nn.Sequential(nn.Linear(4, 4), <item>): raises? ('relu_module' = nn.ReLU(), 'relu_function' = F.relu)"""
+    candidate = {"relu_module": lambda: nn.ReLU(), "relu_function": lambda: F.relu}[item]()
+    return raised(lambda: nn.Sequential(nn.Linear(4, 4), candidate))
+
+
+class _ReluModuleNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.relu = nn.ReLU()
+
+    def forward(self, x):
+        return self.relu(self.fc(x))
+
+
+class _ReluFunctionNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        return F.relu(self.fc(x))
+
+
+@checker
+def repr_shows_relu(device, form):
+    """Whether print(model) shows ReLU, for a model using nn.ReLU ('module') or F.relu ('function')."""
+    model = {"module": _ReluModuleNet, "function": _ReluFunctionNet}[form]()
+    return "ReLU" in repr(model)
+
+
+@checker
+def dense_weight_and_bias(device):
+    """dense = nn.Linear(3, 2): type, shape and requires_grad of dense.weight and dense.bias."""
+    dense = nn.Linear(3, 2).to(device)
+    return {name: {"type": type(p).__name__, "shape": list(p.shape), "requires_grad": p.requires_grad}
+            for name, p in (("weight", dense.weight), ("bias", dense.bias))}
+
+
+@checker
+def weight_data(device):
+    """dense.weight.data: its type, requires_grad, and whether it holds the weight's values."""
+    dense = nn.Linear(3, 2).to(device)
+    data = dense.weight.data
+    return {"type": type(data).__name__, "requires_grad": data.requires_grad,
+            "same_values": torch.equal(data, dense.weight.detach())}
+
+
+@checker
+def output_tracks_autograd(device):
+    """nn.Linear's output on an input that needs no grad: does it require grad, has it a grad_fn?"""
+    out = nn.Linear(3, 2).to(device)(torch.randn(4, 3, device=device))
+    return {"requires_grad": out.requires_grad, "has_grad_fn": out.grad_fn is not None}
+
+
+@checker
+def sequential_is_composition(device, model, input_shape):
+    """Whether model(x) equals applying its children in order, one after the other."""
+    net = build(model, device)
+    x = torch.randn(*input_shape, device=device)
+    y = x
+    for layer in net:
+        y = layer(y)
+    out = net(x)
+    # allclose, not equal: an accelerator may pick a different (still exact-to-rounding) kernel per call
+    return out.shape == y.shape and torch.allclose(out, y, rtol=1e-5, atol=1e-6)
+
+
+@checker
+def sequential_stage_shapes(device, model, input_shape):
+    """[layer type, output shape] after each child of a Sequential."""
+    net = build(model, device)
+    x = torch.randn(*input_shape, device=device)
+    shapes = []
+    for layer in net:
+        x = layer(x)
+        shapes.append([type(layer).__name__, list(x.shape)])
+    return shapes
+
+
+@checker
+def child_count(device, model):
+    """The names of a model's direct children (its layers)."""
+    return [name for name, _ in build(model, device).named_children()]
+
+
+@checker
+def mse_loss(device, predictions, targets):
+    """nn.MSELoss()(predictions, targets): its value, ndim, the type of .item(), and the formula's value."""
+    p = torch.tensor(predictions, device=device)
+    t = torch.tensor(targets, device=device)
+    loss = nn.MSELoss()(p, t)
+    formula = sum((a - b) ** 2 for a, b in zip(targets, predictions)) / len(targets)
+    return {"value": loss.item(), "ndim": loss.dim(), "item_type": type(loss.item()).__name__,
+            "matches_formula": math.isclose(loss.item(), formula, rel_tol=1e-6, abs_tol=1e-7)}
