@@ -499,3 +499,19 @@ def control_flow_module(device):
         "grad_correct": x.grad is not None and bool(torch.allclose(x.grad, expected, rtol=1e-5, atol=1e-6)),
         "params_have_grad": all(p.grad is not None for p in net.parameters()),
     }
+
+
+@checker
+def weights_changed(device, after):
+    """001 Backward Method's example: nn.Linear(1, 1), MSELoss, SGD(lr=0.01); loss.backward() and,
+    if `after` is 'step', optimizer.step(). Did the weights change?"""
+    model, inputs, targets = _linear_case()
+    model = model.to(device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    before = [p.detach().clone() for p in model.parameters()]
+    nn.MSELoss()(model(inputs.to(device)), targets.to(device)).backward()
+    if after == "step":
+        optimizer.step()
+    elif after != "backward":
+        raise ValueError(after)
+    return any(not torch.equal(b, p.detach()) for b, p in zip(before, model.parameters()))
