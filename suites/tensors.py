@@ -82,7 +82,7 @@ def _same(numpy_result, torch_result) -> bool:
 @checker
 def ops_like_numpy(device, ops):
     """Which of the named operations give a different result in torch than in NumPy on the same 2x3 data."""
-    a = np.arange(6, dtype=np.float64).reshape(2, 3) - 2.5
+    a = np.arange(6, dtype=np.float64).reshape(2, 3) * 0.5 - 1.0
     t = torch.from_numpy(a.copy())
     pairs = _numpy_pairs(a, t)
     differ = []
@@ -144,9 +144,8 @@ def addition(device, form):
         printed = torch.add(x, y)
     elif form == "out":
         result = torch.empty(5, 3, device=device)
-        returned = torch.add(x, y, out=result)
+        torch.add(x, y, out=result)
         printed = result
-        assert returned is result or torch.equal(returned, result)
     elif form == "inplace":
         y.add_(x)
         printed = y
