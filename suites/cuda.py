@@ -161,14 +161,30 @@ def speedup(device, op, n, factor, reps=3):
 
 @contextmanager
 def _conv_precision(tf32: bool):
-    """cuDNN convolutions in TF32 (torch's default) or in IEEE float32; restored afterwards."""
-    conv = torch.backends.cudnn.conv
-    saved = conv.fp32_precision
+    """cuDNN convolutions in TF32 (torch's default) or in IEEE float32; the flag is restored afterwards.
+
+    torch refuses to mix its legacy flag (cudnn.allow_tf32) with the new per-operator ones
+    (cudnn.conv.fp32_precision): whichever API the process already uses is the one used here.
+    """
+    cudnn = torch.backends.cudnn
+    try:
+        saved = cudnn.allow_tf32
+    except RuntimeError:  # the new API is in use
+        saved = None
+    if saved is not None:
+        cudnn.allow_tf32 = tf32
+        try:
+            yield
+        finally:
+            cudnn.allow_tf32 = saved
+        return
+    conv = cudnn.conv
+    before = conv.fp32_precision
     conv.fp32_precision = "tf32" if tf32 else "ieee"
     try:
         yield
     finally:
-        conv.fp32_precision = saved
+        conv.fp32_precision = before
 
 
 SAMPLES = 32

@@ -303,3 +303,24 @@ def tensor_holds_gradient(device):
     before = x.grad
     (x ** 2).sum().backward()
     return {"requires_grad": x.requires_grad, "grad_before": before, "grad_after": x.grad}
+
+
+@checker
+def many_dimensions(device, n):
+    """torch.ones of n dimensions (each of size 2): its number of dimensions, and whether ops keep them."""
+    x = torch.ones([2] * n, device=device)
+    y = x + x
+    return {"dim": x.dim(), "sum_keeps_dims": y.dim(), "total": y.sum().item()}
+
+
+@checker
+def printed_vs_item(device):
+    """x = torch.randn(1): decimals shown by print(x), and whether x.item() is the float32 value printed rounded."""
+    x = torch.randn(1, device=device)
+    text = repr(x)
+    shown = text[text.index("[") + 1:text.index("]")].strip()
+    decimals = len(shown.split(".")[1]) if "." in shown else 0
+    value = x.item()
+    return {"repr_decimals": decimals,
+            "item_rounds_to_printed": round(value, decimals) == float(shown),
+            "item_is_exact_element": value == float(x.cpu().double()[0])}

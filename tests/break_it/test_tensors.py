@@ -153,3 +153,15 @@ def test_backward_does_nothing(monkeypatch):
 @breaks("tensors.used-almost-like-numpy")
 def test_mean_is_sum(monkeypatch):
     monkeypatch.setattr(torch.Tensor, "mean", torch.Tensor.sum)
+
+
+@breaks("tensors.item-gives-full-precision")
+def test_item_rounds_like_print(monkeypatch):
+    real = torch.Tensor.item
+    monkeypatch.setattr(torch.Tensor, "item", lambda self: round(real(self), 4))
+
+
+@breaks("tensors.any-number-of-dimensions")
+def test_dimensions_capped_at_eight(monkeypatch):
+    real = torch.ones
+    monkeypatch.setattr(torch, "ones", lambda size, **kwargs: real(list(size)[:8], **kwargs))
