@@ -37,20 +37,20 @@ def _loss(model, x):
     return nn.MSELoss()(out, torch.linspace(-1, 1, out.numel(), dtype=out.dtype, device=out.device).view_as(out))
 
 
-def _fixed_problem(device):
-    theta = torch.tensor(problem.THETA0, device=device, requires_grad=True)
+def _fixed_problem(device, theta0=problem.THETA0):
+    theta = torch.tensor(theta0, device=device, requires_grad=True)
     curvature = torch.tensor(problem.CURVATURE, device=device)
     target = torch.tensor(problem.TARGET, device=device)
     return theta, lambda: (curvature * (theta - target) ** 2).sum()
 
 
 @checker
-def trajectory(device, optimizer, steps, **hyper):
-    """torch.optim.<optimizer>([θ], **hyper) on L(θ) = Σ c_i (θ_i − t_i)² (float32, autograd):
+def trajectory(device, optimizer, steps, theta0=problem.THETA0, **hyper):
+    """torch.optim.<optimizer>([θ], **hyper) on L(θ) = Σ c_i (θ_i − t_i)² from θ0 (float32, autograd):
     θ after each of `steps` steps of zero_grad, backward, step."""
     if "betas" in hyper:
         hyper["betas"] = tuple(hyper["betas"])
-    theta, loss_fn = _fixed_problem(device)
+    theta, loss_fn = _fixed_problem(device, theta0)
     opt = getattr(torch.optim, optimizer)([theta], **hyper)
     seen = []
     for _ in range(steps):

@@ -104,14 +104,14 @@ def scalar_gradient_descent(steps: int, lr: float, x0: float) -> list[float]:
     return trajectory
 
 
-def trajectory(optimizer: str, steps: int, **hyper) -> list[list[float]]:
+def trajectory(optimizer: str, steps: int, theta0=THETA0, **hyper) -> list[list[float]]:
     """The reference for suites/optim.py's `trajectory` checker with the same arguments."""
     if optimizer == "SGD":
         if hyper.get("momentum", 0):
-            return heavy_ball(steps, hyper["lr"], hyper["momentum"])
-        return sgd(steps, hyper["lr"])
+            return heavy_ball(steps, hyper["lr"], hyper["momentum"], theta0=theta0)
+        return sgd(steps, hyper["lr"], theta0=theta0)
     if optimizer == "Adam":
-        return adam(steps, **hyper)
+        return adam(steps, theta0=theta0, **hyper)
     raise ValueError(f"no reference for {optimizer}")
 
 
@@ -126,7 +126,7 @@ if __name__ == "__main__":  # print the spec data
         ("SGD", 5, {"lr": 0.01}),
         ("SGD", 5, {"lr": 0.05}),
         ("SGD", 5, {"lr": 0.01, "momentum": 0.9}),
-        ("Adam", 5, {"lr": 0.001}),
+        ("Adam", 10, {"lr": 0.001, "theta0": [0.002, 0.997, -0.9985]}),
         ("Adam", 5, {"lr": 0.1, "betas": [0.8, 0.99], "eps": 1e-3}),
     ]:
         print(name, hyper, json.dumps(_rounded(trajectory(name, steps, **hyper))))
