@@ -192,7 +192,7 @@ def finetune_from_state_dict(device, classes=3, steps=3, lr=0.01):
     model = model.to(device)
     before = {n: p.detach().clone() for n, p in model.named_parameters()}
     optimizer = optim.SGD(model.parameters(), lr=lr)
-    images, labels = _batch(device, batch=4, size=32, classes=classes)
+    images, labels = _batch(device, batch=4, size=64, classes=classes)
     model.train()
     losses = []
     for _ in range(steps):

@@ -295,6 +295,14 @@ def gd_learning_rate_effect(device, lr, start=10.0, steps=100, use_optimizer=Fal
 
 
 @checker
+def gd_objective_decreases(device, lr=0.1, start=10.0, steps=100):
+    """001's loop: does f(x) = x**2 fall at every one of its `steps` iterations?"""
+    _one_thread()
+    values = [x * x for x in _descend(device, start, lr, steps)]
+    return all(b < a for a, b in zip(values, values[1:]))
+
+
+@checker
 def hand_gradient_matches_autograd(device, points):
     """001's gradient(x) = 2*x against the gradient PyTorch's autograd computes for f(x) = x**2."""
     _one_thread()

@@ -81,6 +81,11 @@ def test_descent_that_goes_uphill(monkeypatch):
     _subtraction_adds(monkeypatch)
 
 
+@breaks("training.gd-moves-towards-minimum-each-iteration")
+def test_descent_that_climbs(monkeypatch):
+    _subtraction_adds(monkeypatch)
+
+
 @breaks("training.gd-too-large-lr-overshoots")
 def test_descent_that_never_crosses_the_minimum(monkeypatch):
     _subtraction_adds(monkeypatch)
