@@ -168,7 +168,7 @@ def explain(claim: Claim, outcome: Outcome) -> str:
         f"claim {claim.id} on {outcome.device}: {outcome.verdict.value.upper()}",
         f"  spec      {claim.file}:{claim.line}",
         f"  source    {claim.source}",
-        f"  quote     {claim.quote.strip()}",
+        f"  quote     {_indented(claim.quote.strip())}",
         f"  says      {claim.says}",
         f"  check     suites/{claim.topic}.py::{claim.check}({_args(claim.args)})",
         f"  expected  {json.dumps(outcome.expected, ensure_ascii=False)}",
@@ -178,6 +178,10 @@ def explain(claim: Claim, outcome: Outcome) -> str:
     if outcome.details:
         lines += ["", outcome.details.rstrip()]
     return "\n".join(lines)
+
+
+def _indented(text: str) -> str:
+    return text.replace("\n", "\n" + " " * 12)
 
 
 def _args(args: dict) -> str:
