@@ -1,7 +1,5 @@
 """Checkers for autograd: backward, .grad, grad_fn, the recorded graph, leaves, detach, accumulation."""
 
-import contextlib
-import io
 import warnings
 
 import torch
@@ -361,21 +359,6 @@ def two_backwards(device, clear_between=None):
             "last_only": bool(torch.allclose(grad, g2, rtol=1e-5, atol=1e-6))}
 
 
-@checker
-def grads_after_module_zero_grad(device):
-    """000's Net: after a backward, net.zero_grad(): are the parameters' .grad zeros, or None?"""
-    net = OneConvNet().to(device)
-    out = net(torch.randn(1, 1, 32, 32).to(device))
-    out.backward(torch.ones_like(out))
-    net.zero_grad()
-    grads = [p.grad for p in net.parameters()]
-    if all(g is None for g in grads):
-        return "none"
-    if all(g is not None and not bool(g.any()) for g in grads):
-        return "zeros"
-    return "other"
-
-
 # ---------------------------------------------------------------------------------------------
 # The recorded graph
 
@@ -463,42 +446,6 @@ def dynamic_graph(device):
         y.backward()
         seen[label] = {"grad_fn": _node_name(y.grad_fn), "grad": x.grad}
     return seen
-
-
-class _ControlFlowNet(nn.Module):
-    """000: forward may use any tensor function and Python syntax: if, for loops, print, log."""
-
-    def __init__(self):
-        super().__init__()
-        self.fc = nn.Linear(2, 2)
-
-    def forward(self, x):
-        for _ in range(3):
-            x = x * 2
-        if x.sum() > 0:
-            x = self.fc(x)
-        else:
-            x = -x
-        print("forward saw", tuple(x.shape))
-        return torch.log(x.exp()).sum()
-
-
-@checker
-def control_flow_module(device):
-    """_ControlFlowNet: backward through a forward with for/if/print; x.grad against the analytic 8 * W.sum(0)."""
-    net = _ControlFlowNet().to(device)
-    x = torch.ones(1, 2, device=device, requires_grad=True)
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        out = net(x)
-    outcome = raised(out.backward)
-    expected = 8 * net.fc.weight.detach().sum(0, keepdim=True)
-    return {
-        "raises": outcome["raises"],
-        "printed": "forward saw" in printed.getvalue(),
-        "grad_correct": x.grad is not None and bool(torch.allclose(x.grad, expected, rtol=1e-5, atol=1e-6)),
-        "params_have_grad": all(p.grad is not None for p in net.parameters()),
-    }
 
 
 @checker

@@ -214,14 +214,6 @@ def conv_sums_channels(device):
 
 
 @checker
-def lenet_parameters_with_grad_after_backward(device):
-    """After net(input).sum().backward(): how many parameters have a gradient."""
-    net = LeNet().to(device)
-    net(torch.randn(1, 1, 32, 32, device=device)).sum().backward()
-    return sum(p.grad is not None for p in net.parameters())
-
-
-@checker
 def module_init(device, call_super):
     """A Net whose __init__ calls super(Net, self).__init__() ('long'), super().__init__() ('short'),
     or nothing ('none') before assigning its layers: its parameter shapes, or the exception."""

@@ -125,10 +125,6 @@ def param_groups_view(device, field):
     optimizer = optim.SGD(net.parameters(), lr=1e-3)
     groups = optimizer.param_groups
     names = {id(p): name for name, p in net.named_parameters()}
-    if field == "lr":
-        return groups[0]["lr"]
-    if field == "first_param":
-        return names.get(id(groups[0]["params"][0]), "not a parameter of net")
     if field == "params":  # which of net's parameters (by name) the groups hold, in order
         return {"groups": len(groups),
                 "params": [names.get(id(p), "not a parameter of net") for g in groups for p in g["params"]]}
@@ -174,15 +170,6 @@ def layer_attributes(device, layer, attributes):
     return {name: getattr(built, name) for name in attributes}
 
 
-@checker
-def grads_after_backward(device, model, input_shape):
-    """After out = model(x); out.backward(torch.ones_like(out)): [name, grad shape or None] per parameter."""
-    net = build(model, device)
-    out = net(torch.randn(*input_shape, device=device))
-    out.backward(torch.ones_like(out))
-    return [[name, None if p.grad is None else list(p.grad.shape)] for name, p in net.named_parameters()]
-
-
 def _grad_state(p):
     if p.grad is None:
         return "none"
@@ -197,19 +184,6 @@ def grads_after_zero_grad(device, model, input_shape):
     out.backward(torch.ones_like(out))
     net.zero_grad()
     return sorted({_grad_state(p) for p in net.parameters()})
-
-
-@checker
-def grad_growth_without_zero_grad(device, model, input_shape):
-    """Two forward+backward passes on the same input without zeroing: grad after the 2nd / grad after the 1st."""
-    net = build(model, device)
-    x = torch.randn(*input_shape, device=device)
-    ratios = []
-    for _ in range(2):
-        out = net(x)
-        out.backward(torch.ones_like(out))
-        ratios.append(next(net.parameters()).grad.abs().sum().item())
-    return round(ratios[1] / ratios[0], 4)
 
 
 @checker
@@ -375,15 +349,6 @@ def dense_weight_and_bias(device):
     dense = nn.Linear(3, 2).to(device)
     return {name: {"type": type(p).__name__, "shape": list(p.shape), "requires_grad": p.requires_grad}
             for name, p in (("weight", dense.weight), ("bias", dense.bias))}
-
-
-@checker
-def weight_data(device):
-    """dense.weight.data: its type, requires_grad, and whether it holds the weight's values."""
-    dense = nn.Linear(3, 2).to(device)
-    data = dense.weight.data
-    return {"type": type(data).__name__, "requires_grad": data.requires_grad,
-            "same_values": torch.equal(data, dense.weight.detach())}
 
 
 @checker

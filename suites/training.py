@@ -271,13 +271,6 @@ def _descend(device, start, lr, steps, use_optimizer=False):
 
 
 @checker
-def gd_final_x(device, start=10.0, lr=0.1, steps=100):
-    """001's loop as written: x after `steps` updates x <- x - lr * 2x (what it prints with x.item())."""
-    _one_thread()
-    return _descend(device, start, lr, steps)[-1]
-
-
-@checker
 def gd_step_lengths(device, starts, lr=0.1):
     """The length of one gradient-descent step on x**2 from each starting point."""
     _one_thread()
@@ -309,36 +302,6 @@ def hand_gradient_matches_autograd(device, points):
     x = torch.tensor([float(p) for p in points], device=device, requires_grad=True)
     (autograd,) = torch.autograd.grad(_f(x).sum(), x)
     return bool(torch.allclose(_gradient(x.detach()), autograd))
-
-
-# ---------------------------------------------------------------------------
-# 001's torch.optim entry: a new random input every epoch.
-# ---------------------------------------------------------------------------
-
-
-@checker
-def random_input_training(device, epochs=100, lr=0.01, held_out=256):
-    """001's torch.optim loop: nn.Linear(10, 1) fed torch.randn(10) each epoch towards target 1.0.
-    The output's shape, and whether the mean loss on fresh random inputs is lower after training."""
-    _one_thread()
-    model = nn.Linear(10, 1).to(device)
-    criterion = nn.MSELoss()
-    optimizer = optim.SGD(model.parameters(), lr=lr)
-    target = torch.tensor([1.0], device=device)
-    probe = torch.randn(held_out, 10, device=device)
-
-    def held_out_loss():
-        with torch.no_grad():
-            return criterion(model(probe), target.expand(held_out, 1)).item()
-
-    before = held_out_loss()
-    for _ in range(epochs):
-        optimizer.zero_grad()
-        outputs = model(torch.randn(10, device=device))
-        loss = criterion(outputs, target)
-        loss.backward()
-        optimizer.step()
-    return {"output_shape": outputs.shape, "loss_decreased": held_out_loss() < before}
 
 
 # ---------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def test_lenet_step_lr_off(monkeypatch):
     _sgd_with_lr_scaled(monkeypatch)
 
 
-@breaks("optim.fine-tuning-smaller-lr-for-pretrained-layers")
+@breaks("optim.per-layer-learning-rates")
 def test_param_groups_share_the_first_lr(monkeypatch):
     class SGD(RealSGD):
         def __init__(self, params, *args, **kwargs):
@@ -111,7 +111,7 @@ def test_zeroing_between_backwards_does_nothing(monkeypatch):
     _zero_grad_does_nothing(monkeypatch)
 
 
-@breaks("optim.gradients-accumulate")
+@breaks("optim.net-zero-grad-before-backward")
 def test_backward_overwrites_grad(monkeypatch):
     real = torch.Tensor.backward
 
