@@ -22,10 +22,17 @@ def _document_text(path: Path) -> str | None:
     return squeeze(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-def quote_problems(claims, sources_dir: Path) -> list:
+def quote_problems(claims, sources_dir: Path, documents=None) -> list:
+    """Claims' quotes (and the documents' left-out quotes) that do not occur in their documents."""
     from torchclaims.spec import Problem
 
     problems = []
+    for document in (documents or {}).values():
+        text = _document_text(Path(sources_dir) / document.file)
+        for index, left_out in enumerate(document.left_out):
+            if text is not None and squeeze(left_out["quote"]) not in text:
+                problems.append(Problem("sources.yaml", None, None, f"left_out.{index}.quote",
+                                        f"quote not found in {document.file}: {left_out['quote'][:80]!r}"))
     for claim in claims:
         text = _document_text(Path(sources_dir) / claim.source)
         if text is None:

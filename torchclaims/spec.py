@@ -255,7 +255,7 @@ def load_catalogue(specs_dir: Path = SPECS_DIR, *, checkers=None, sources_dir: P
     if sources_dir is not None:
         from torchclaims.quotes import quote_problems
 
-        problems.extend(quote_problems(claims, sources_dir))
+        problems.extend(quote_problems(claims, sources_dir, documents))
     if problems:
         raise SpecError(problems)
     return Catalogue(tuple(claims), documents, specs_dir)
