@@ -1,0 +1,38 @@
+"""The torchclaims command: validate, list (run is exercised in test_plugin and the determinism test)."""
+
+import shutil
+
+import pytest
+
+from torchclaims.cli import EXIT_BAD_SPECS, main
+from torchclaims.paths import SPECS_DIR
+
+
+def test_validate_accepts_the_checkouts_specs(capsys):
+    assert main(["validate"]) == 0
+    assert "claims in" in capsys.readouterr().out
+
+
+def test_validate_exits_2_with_one_line_per_problem(tmp_path, capsys):
+    specs = shutil.copytree(SPECS_DIR, tmp_path / "specs")
+    spec = specs / "numpy_interop.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("check: from_numpy_dtype", "check: no_such_checker", 1)
+                    .replace("devices: cpu", "devices: tpu", 1), encoding="utf-8")
+    assert main(["validate", "--specs", str(specs)]) == EXIT_BAD_SPECS
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("numpy_interop.yaml:") and "field 'devices'" in line for line in err)
+    assert err[-1] == f"{len(err) - 1} problems in {specs}"
+
+
+def test_list_counts_claims_per_document(capsys):
+    assert main(["list", "--source", "002_fae67575efbe4981.txt"]) == 0
+    out = capsys.readouterr().out
+    assert "lenet." in out and "002_fae67575efbe4981.txt" in out
+    lines = [line.split() for line in out.splitlines() if line.strip().endswith("claims in all")]
+    assert lines and int(lines[0][0]) > 0
+
+
+def test_unknown_arguments_are_refused_outside_run(capsys):
+    with pytest.raises(SystemExit):
+        main(["list", "--bogus"])
