@@ -1,0 +1,198 @@
+"""From the merged frame to what the page shows: pivots, summary counts, errata, drift."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from packaging.version import Version
+
+from torchclaims.judge import Verdict
+from torchclaims.report.load import Run, torch_version
+
+VERDICTS = [v.value for v in Verdict]          # holds, contradicted, fails, error, not-run
+WRONG = (Verdict.CONTRADICTED.value, Verdict.FAILS.value)   # what the errata list
+NOT_RUN = Verdict.NOT_RUN.value
+
+
+@dataclass
+class Document:
+    file: str
+    title: str
+    language: str = ""
+
+
+@dataclass
+class Report:
+    runs: list[dict]
+    environments: list[dict]
+    verdicts: list[str]
+    totals: dict[str, int]
+    by_document: list[dict]
+    by_topic: list[dict]
+    claims: list[dict]
+    errata: list[dict]
+    drift: list[dict]
+    newest_torch: str | None
+    documents: dict[str, Document] = field(default_factory=dict)
+
+    @property
+    def claim_count(self) -> int:
+        return len(self.claims)
+
+
+def verdict_order(frame: pd.DataFrame) -> list[str]:
+    seen = set(frame["verdict"].unique())
+    return VERDICTS + sorted(seen - set(VERDICTS))
+
+
+def matrix(frame: pd.DataFrame, environments: pd.DataFrame) -> pd.DataFrame:
+    """Claims x environments: the verdict of each claim in each environment ('' where it was not checked)."""
+    envs = list(environments["env"])
+    pivot = frame.pivot(index="claim", columns="env", values="verdict").reindex(columns=envs)
+    return pivot.fillna("").sort_index()
+
+
+def claim_facts(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per claim: its statement, document, quote and topic (from its newest record)."""
+    columns = ["says", "source", "quote", "topic"]
+    return frame.sort_values("run", kind="stable").groupby("claim")[columns].last().sort_index()
+
+
+def csv_matrix(frame: pd.DataFrame, environments: pd.DataFrame) -> pd.DataFrame:
+    """The merged matrix for the CSV: claim, its facts, then one verdict column per environment."""
+    facts = claim_facts(frame)[["source", "topic", "says"]]
+    return facts.join(matrix(frame, environments)).reset_index()
+
+
+def counts(frame: pd.DataFrame, by: str, verdicts: list[str], names: dict[str, str] | None = None) -> list[dict]:
+    """Claim checks per verdict, per value of `by` (document or topic)."""
+    if frame.empty:
+        return []
+    table = pd.crosstab(frame[by], frame["verdict"]).reindex(columns=verdicts, fill_value=0)
+    claims = frame.groupby(by)["claim"].nunique()
+    return [{"key": key, "name": (names or {}).get(key, key), "claims": int(claims[key]),
+             "total": int(row.sum()), "counts": {v: int(row[v]) for v in verdicts}}
+            for key, row in table.iterrows()]
+
+
+def detail_groups(frame: pd.DataFrame) -> dict[str, list[dict]]:
+    """Per claim: its records grouped where verdict, expected, observed and message agree."""
+    keys = ["claim", "verdict", "target", "expected", "observed", "message", "details"]
+    grouped = frame.groupby(keys, sort=False)["env"].agg(list).reset_index()
+    groups: dict[str, list[dict]] = {}
+    for row in grouped.itertuples(index=False):
+        groups.setdefault(row.claim, []).append({
+            "verdict": row.verdict, "parity": row.target.endswith("-vs-cpu"), "expected": row.expected,
+            "observed": row.observed, "message": row.message, "details": row.details, "envs": row.env})
+    return groups
+
+
+def newest_torch(environments: pd.DataFrame) -> str | None:
+    """The newest torch checked, as a base version ('2.14.1' for '2.14.1+cu130')."""
+    if environments.empty:
+        return None
+    return max(torch_version(t) for t in environments["torch"]).base_version
+
+
+def errata(frame: pd.DataFrame, environments: pd.DataFrame, documents: dict[str, Document]) -> list[dict]:
+    """Per document: the claims it gets wrong on the newest torch checked, with what torch does there."""
+    newest = newest_torch(environments)
+    if newest is None:
+        return []
+    on_newest = environments["torch"].map(lambda t: torch_version(t).base_version == newest)
+    wrong = frame[frame["env"].isin(set(environments.loc[on_newest, "env"])) & frame["verdict"].isin(WRONG)]
+    findings = (wrong.groupby(["source", "claim", "verdict", "expected", "observed", "message"], sort=True)["env"]
+                .agg(list).reset_index())
+    pages: dict[str, dict] = {}
+    for row in findings.itertuples(index=False):
+        if row.source not in pages:
+            document = documents.get(row.source, Document(row.source, row.source))
+            pages[row.source] = {"source": row.source, "title": document.title, "language": document.language,
+                                 "torch": newest, "items": {}}
+        items = pages[row.source]["items"]
+        if row.claim not in items:
+            first = wrong[wrong["claim"] == row.claim].iloc[0]
+            items[row.claim] = {"claim": row.claim, "says": first["says"], "quote": first["quote"],
+                                "expected": row.expected, "findings": []}
+        items[row.claim]["findings"].append({"verdict": row.verdict, "observed": row.observed,
+                                             "why": row.message, "envs": row.env})
+    return [{**page, "items": list(page["items"].values())} for page in pages.values()]
+
+
+def drift(frame: pd.DataFrame, environments: pd.DataFrame) -> list[dict]:
+    """Claims whose verdict differs between the environments where they ran (not-run is left out)."""
+    ran = frame[frame["verdict"] != NOT_RUN]
+    varied = ran.groupby("claim")["verdict"].nunique()
+    ran = ran[ran["claim"].isin(set(varied[varied > 1].index))]
+    if ran.empty:
+        return []
+    ran = ran.join(environments.set_index("env")[["torch", "machine"]], on="env")
+
+    def differs(within: list[str]) -> set[str]:
+        n = ran.groupby(["claim", *within])["verdict"].nunique()
+        return set(n[n > 1].index.get_level_values("claim"))
+
+    across_torch, across_device = differs(["device", "machine"]), differs(["torch", "machine"])
+    by_verdict = (ran.groupby(["claim", "verdict"], sort=False)
+                  .agg(envs=("env", list), messages=("message", lambda m: sorted({x for x in m if x})))
+                  .reset_index())
+    facts = claim_facts(ran)
+    found: dict[str, dict] = {}
+    for row in by_verdict.sort_values("claim", kind="stable").itertuples(index=False):
+        if row.claim not in found:
+            across = [name for name, claims in (("torch versions", across_torch), ("devices", across_device))
+                      if row.claim in claims] or ["machines"]
+            found[row.claim] = {"claim": row.claim, "says": facts.at[row.claim, "says"],
+                                "source": facts.at[row.claim, "source"], "across": across, "groups": []}
+        found[row.claim]["groups"].append({"verdict": row.verdict, "envs": row.envs, "messages": row.messages})
+    for item in found.values():
+        item["groups"].sort(key=lambda g: VERDICTS.index(g["verdict"]) if g["verdict"] in VERDICTS else 99)
+    return list(found.values())
+
+
+def run_rows(runs: list[Run], frame: pd.DataFrame, verdicts: list[str]) -> list[dict]:
+    rows = []
+    for index, run in enumerate(runs):
+        info = run.info
+        mine = frame[frame["run"] == index]
+        rows.append({
+            "file": Path(run.path).name, "torch": run.torch, "torchvision": info.get("torchvision") or "none",
+            "python": info.get("python") or "", "cpu": info.get("cpu") or "", "accelerators": run.accelerators(),
+            "harness": info.get("harness") or "", "started": run.started, "platform": info.get("platform") or "",
+            "duration_s": info.get("duration_s"), "records": len(run.records), "kept": len(mine),
+            "counts": {v: int((mine["verdict"] == v).sum()) for v in verdicts},
+        })
+    return rows
+
+
+def build(runs: list[Run], frame: pd.DataFrame, environments: pd.DataFrame,
+          documents: dict[str, Document] | None = None) -> Report:
+    documents = documents or {}
+    verdicts = verdict_order(frame)
+    pivot = matrix(frame, environments)
+    facts = claim_facts(frame)
+    groups = detail_groups(frame)
+    env_list = [{"env": row.env, "device": row.device, "torch": row.torch, "machine": row.machine,
+                 "counts": {v: int(n) for v, n in frame.loc[frame["env"] == row.env, "verdict"].value_counts().items()}}
+                for row in environments.itertuples()]
+    claims = []
+    for claim, cells in pivot.iterrows():
+        fact = facts.loc[claim]
+        document = documents.get(fact["source"], Document(fact["source"], fact["source"]))
+        present = [c for c in cells if c]
+        claims.append({
+            "claim": claim, "says": fact["says"], "source": fact["source"], "title": document.title,
+            "language": document.language, "quote": fact["quote"], "topic": fact["topic"],
+            "cells": list(cells), "verdicts": sorted(set(present)),
+            "devices": sorted({env["device"] for env, c in zip(env_list, cells) if c}),
+            "groups": groups.get(claim, []),
+        })
+    names = {key: f"{doc.title}" for key, doc in documents.items()}
+    return Report(
+        runs=run_rows(runs, frame, verdicts), environments=env_list, verdicts=verdicts,
+        totals={v: int((frame["verdict"] == v).sum()) for v in verdicts},
+        by_document=counts(frame, "source", verdicts, names), by_topic=counts(frame, "topic", verdicts),
+        claims=claims, errata=errata(frame, environments, documents), drift=drift(frame, environments),
+        newest_torch=newest_torch(environments), documents=documents)

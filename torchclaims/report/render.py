@@ -1,0 +1,40 @@
+"""The page: Jinja2 templates (autoescape on: every text from specs or results is escaped)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from torchclaims.report.build import Report
+
+
+def pretty(text: str) -> str:
+    """Expected / observed JSON text, indented for reading (the result is still escaped by the template)."""
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return str(text)
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def slug(text: str) -> str:
+    """An id-safe anchor for a document or claim (letters, digits, '-', '_', '.')."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "-" for c in str(text))
+
+
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("torchclaims.report", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["pretty"] = pretty
+    env.filters["slug"] = slug
+    return env
+
+
+def render(report: Report, sources: list[str], generated: datetime | None = None) -> str:
+    template = environment().get_template("report.html.j2")
+    return template.render(report=report, sources=sources,
+                           generated=(generated or datetime.now(timezone.utc)).isoformat(timespec="seconds"))
