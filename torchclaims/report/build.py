@@ -129,12 +129,7 @@ def drift(frame: pd.DataFrame, environments: pd.DataFrame) -> list[dict]:
     if ran.empty:
         return []
     ran = ran.join(environments.set_index("env")[["torch", "machine"]], on="env")
-
-    def differs(within: list[str]) -> set[str]:
-        n = ran.groupby(["claim", *within])["verdict"].nunique()
-        return set(n[n > 1].index.get_level_values("claim"))
-
-    across_torch, across_device = differs(["device", "machine"]), differs(["torch", "machine"])
+    across = {claim: _across(rows) for claim, rows in ran.groupby("claim")[["verdict", "torch", "device", "machine"]]}
     by_verdict = (ran.groupby(["claim", "verdict"], sort=False)
                   .agg(envs=("env", list), messages=("message", lambda m: sorted({x for x in m if x})))
                   .reset_index())
@@ -142,14 +137,25 @@ def drift(frame: pd.DataFrame, environments: pd.DataFrame) -> list[dict]:
     found: dict[str, dict] = {}
     for row in by_verdict.sort_values("claim", kind="stable").itertuples(index=False):
         if row.claim not in found:
-            across = [name for name, claims in (("torch versions", across_torch), ("devices", across_device))
-                      if row.claim in claims] or ["machines"]
             found[row.claim] = {"claim": row.claim, "says": facts.at[row.claim, "says"],
-                                "source": facts.at[row.claim, "source"], "across": across, "groups": []}
+                                "source": facts.at[row.claim, "source"], "across": across[row.claim],
+                                "groups": []}
         found[row.claim]["groups"].append({"verdict": row.verdict, "envs": row.envs, "messages": row.messages})
     for item in found.values():
         item["groups"].sort(key=lambda g: VERDICTS.index(g["verdict"]) if g["verdict"] in VERDICTS else 99)
     return list(found.values())
+
+
+def _across(rows: pd.DataFrame) -> list[str]:
+    """What differs between the environments where the claim's verdict differs: torch, device, machine."""
+    names = {"torch": "torch versions", "device": "devices", "machine": "machines"}
+    found = set()
+    records = rows.to_dict("records")
+    for i, a in enumerate(records):
+        for b in records[i + 1:]:
+            if a["verdict"] != b["verdict"]:
+                found.add(" and ".join(names[k] for k in names if a[k] != b[k]))
+    return sorted(found)
 
 
 def run_rows(runs: list[Run], frame: pd.DataFrame, verdicts: list[str]) -> list[dict]:

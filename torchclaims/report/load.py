@@ -1,7 +1,7 @@
 """Read results files and merge them into one frame: one row per claim x environment.
 
-An environment is device x torch version x machine. The machine is the accelerator's
-name where the device is one, else the CPU's name. Two runs in the same environment
+An environment is device x torch version x machine; the machine is named by its CPU and
+accelerators. Two runs in the same environment
 merge: for each claim, the record of the newer run wins.
 """
 
@@ -37,12 +37,11 @@ class Run:
     def started(self) -> str:
         return str(self.info.get("started") or "")
 
-    def machine(self, device: str) -> str:
-        if device != "cpu":
-            names = [a.get("name") for a in self.info.get("accelerators") or [] if a.get("type") == device]
-            if names:
-                return ", ".join(sorted(set(filter(None, names))))
-        return str(self.info.get("cpu") or "unknown CPU")
+    def machine(self) -> str:
+        """The machine: its CPU, and its accelerators where it has any ('Xeon + NVIDIA H100')."""
+        cpu = str(self.info.get("cpu") or "unknown CPU")
+        names = sorted({str(a.get("name") or a.get("type")) for a in self.info.get("accelerators") or []})
+        return " + ".join([cpu, *names])
 
     def accelerators(self) -> str:
         found = [a.get("name") or a.get("type") for a in self.info.get("accelerators") or []]
@@ -86,7 +85,7 @@ def merge(runs: list[Run]) -> tuple[pd.DataFrame, pd.DataFrame]:
         for record in run.records:
             target = str(record.get("device") or "unknown")
             device = base_device(target)
-            machine = run.machine(device)
+            machine = run.machine()
             env = env_label(device, run.torch, machine)
             envs.setdefault(env, {"env": env, "device": device, "torch": run.torch, "machine": machine})
             rows.append({
