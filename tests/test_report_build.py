@@ -91,8 +91,10 @@ def test_detail_groups_merge_environments_that_agree(tmp_path):
     same = [record("a", "holds", observed=[1, 2], expected=[1, 2])]
     report = report_of(tmp_path, ("2.9.1", same, {}), ("2.14.1", same, {}))
     [groups] = [c["groups"] for c in report.claims]
-    assert len(groups) == 1 and groups[0]["envs"] == [OLD, NEW]
+    assert len(groups) == 1 and groups[0]["envs"] is None  # "everywhere it was checked"
     assert groups[0]["observed"] == "[1, 2]"
+    rows = {c["claim"]: c for c in two_torches(tmp_path).claims}
+    assert [g["envs"] for g in rows["t.changed"]["groups"]] == [[OLD], [NEW]]
 
 
 def test_drift_says_what_differs_between_the_disagreeing_environments(tmp_path):

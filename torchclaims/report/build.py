@@ -86,6 +86,9 @@ def detail_groups(frame: pd.DataFrame) -> dict[str, list[dict]]:
         groups.setdefault(row.claim, []).append({
             "verdict": row.verdict, "parity": row.target.endswith("-vs-cpu"), "expected": row.expected,
             "observed": row.observed, "message": row.message, "details": row.details, "envs": row.env})
+    for found in groups.values():
+        if len(found) == 1:
+            found[0]["envs"] = None  # the same everywhere it was checked: no need to list where
     return groups
 
 
@@ -103,6 +106,7 @@ def errata(frame: pd.DataFrame, environments: pd.DataFrame, documents: dict[str,
         return []
     on_newest = environments["torch"].map(lambda t: torch_version(t).base_version == newest)
     wrong = frame[frame["env"].isin(set(environments.loc[on_newest, "env"])) & frame["verdict"].isin(WRONG)]
+    facts = claim_facts(wrong).to_dict("index")
     findings = (wrong.groupby(["source", "claim", "verdict", "expected", "observed", "message"], sort=True)["env"]
                 .agg(list).reset_index())
     pages: dict[str, dict] = {}
@@ -113,8 +117,8 @@ def errata(frame: pd.DataFrame, environments: pd.DataFrame, documents: dict[str,
                                  "torch": newest, "items": {}}
         items = pages[row.source]["items"]
         if row.claim not in items:
-            first = wrong[wrong["claim"] == row.claim].iloc[0]
-            items[row.claim] = {"claim": row.claim, "says": first["says"], "quote": first["quote"],
+            fact = facts[row.claim]
+            items[row.claim] = {"claim": row.claim, "says": fact["says"], "quote": fact["quote"],
                                 "expected": row.expected, "findings": []}
         items[row.claim]["findings"].append({"verdict": row.verdict, "observed": row.observed,
                                              "why": row.message, "envs": row.env})
@@ -159,16 +163,17 @@ def _across(rows: pd.DataFrame) -> list[str]:
 
 
 def run_rows(runs: list[Run], frame: pd.DataFrame, verdicts: list[str]) -> list[dict]:
+    kept = pd.crosstab(frame["run"], frame["verdict"]).reindex(index=range(len(runs)), columns=verdicts, fill_value=0)
     rows = []
     for index, run in enumerate(runs):
         info = run.info
-        mine = frame[frame["run"] == index]
+        counts = {v: int(kept.at[index, v]) for v in verdicts}
         rows.append({
             "file": Path(run.path).name, "torch": run.torch, "torchvision": info.get("torchvision") or "none",
             "python": info.get("python") or "", "cpu": info.get("cpu") or "", "accelerators": run.accelerators(),
             "harness": info.get("harness") or "", "started": run.started, "platform": info.get("platform") or "",
-            "duration_s": info.get("duration_s"), "records": len(run.records), "kept": len(mine),
-            "counts": {v: int((mine["verdict"] == v).sum()) for v in verdicts},
+            "duration_s": info.get("duration_s"), "records": len(run.records), "kept": sum(counts.values()),
+            "counts": counts,
         })
     return rows
 
@@ -178,20 +183,21 @@ def build(runs: list[Run], frame: pd.DataFrame, environments: pd.DataFrame,
     documents = documents or {}
     verdicts = verdict_order(frame)
     pivot = matrix(frame, environments)
-    facts = claim_facts(frame)
     groups = detail_groups(frame)
+    per_env = pd.crosstab(frame["env"], frame["verdict"]).reindex(index=list(environments["env"]), columns=verdicts,
+                                                                   fill_value=0)
     env_list = [{"env": row.env, "device": row.device, "torch": row.torch, "machine": row.machine,
-                 "counts": {v: int(n) for v, n in frame.loc[frame["env"] == row.env, "verdict"].value_counts().items()}}
+                 "counts": {v: int(per_env.at[row.env, v]) for v in verdicts}}
                 for row in environments.itertuples()]
+    facts = claim_facts(frame).to_dict("index")
     claims = []
-    for claim, cells in pivot.iterrows():
-        fact = facts.loc[claim]
+    for claim, cells in zip(pivot.index, pivot.to_numpy().tolist()):
+        fact = facts[claim]
         document = documents.get(fact["source"], Document(fact["source"], fact["source"]))
-        present = [c for c in cells if c]
         claims.append({
             "claim": claim, "says": fact["says"], "source": fact["source"], "title": document.title,
             "language": document.language, "quote": fact["quote"], "topic": fact["topic"],
-            "cells": list(cells), "verdicts": sorted(set(present)),
+            "cells": cells, "verdicts": sorted({c for c in cells if c}),
             "devices": sorted({env["device"] for env, c in zip(env_list, cells) if c}),
             "groups": groups.get(claim, []),
         })

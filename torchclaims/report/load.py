@@ -98,11 +98,11 @@ def merge(runs: list[Run]) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "run": index,
             })
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    # The newer run wins where two runs share an environment (stable sort keeps file order on ties).
-    started = {i: run.started for i, run in enumerate(runs)}
-    frame["started"] = frame["run"].map(started)
-    frame = (frame.sort_values(["started", "run"], kind="stable")
-             .drop_duplicates(["env", "claim"], keep="last").drop(columns="started").reset_index(drop=True))
+    if frame.duplicated(["env", "claim"]).any():
+        # The newer run wins where two runs share an environment (stable sort keeps file order on ties).
+        frame["started"] = frame["run"].map({i: run.started for i, run in enumerate(runs)})
+        frame = (frame.sort_values(["started", "run"], kind="stable")
+                 .drop_duplicates(["env", "claim"], keep="last").drop(columns="started").reset_index(drop=True))
     environments = pd.DataFrame(list(envs.values()), columns=["env", "device", "torch", "machine"])
     if not environments.empty:
         environments["_version"] = environments["torch"].map(torch_version)

@@ -10,8 +10,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from torchclaims.report.build import Report
 
 
-def pretty(text: str) -> str:
-    """Expected / observed JSON text, indented for reading (the result is still escaped by the template)."""
+def pretty(text: str, width: int = 100) -> str:
+    """Expected / observed JSON text, indented for reading when long (the template still escapes it)."""
+    if len(text) <= width:
+        return text
     try:
         value = json.loads(text)
     except (TypeError, ValueError):

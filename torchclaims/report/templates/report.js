@@ -11,6 +11,21 @@
   var envDevice = heads.slice(firstEnv).map(function (th) { return th.getAttribute("data-device"); });
   var texts = null;
   var shown = document.getElementById("shown");
+  var shownDevice = "";
+  var columnStyle = document.createElement("style");
+  document.head.appendChild(columnStyle);
+
+  function showColumns(device) {
+    // with a device chosen, show only that device's columns: one style rule per hidden column
+    var rules = [];
+    envDevice.forEach(function (dev, i) {
+      if (device && dev !== device) {
+        rules.push("#matrix tr > :nth-child(" + (firstEnv + i + 1) + ") { display: none; }");
+      }
+    });
+    columnStyle.textContent = rules.join("\n");
+    shownDevice = device;
+  }
 
   function hasWord(list, word) { return (" " + list + " ").indexOf(" " + word + " ") !== -1; }
 
@@ -41,12 +56,7 @@
       row.hidden = !ok;
       if (ok) { count++; }
     });
-    // with a device chosen, show only that device's columns
-    envDevice.forEach(function (dev, i) {
-      var hide = Boolean(device) && dev !== device;
-      heads[firstEnv + i].hidden = hide;
-      rows.forEach(function (row) { var c = row.cells[firstEnv + i]; if (c) { c.hidden = hide; } });
-    });
+    if (device !== shownDevice) { showColumns(device); }
     shown.textContent = count + " of " + rows.length + " claims";
   }
 
