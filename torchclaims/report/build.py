@@ -77,8 +77,9 @@ def counts(frame: pd.DataFrame, by: str, verdicts: list[str], names: dict[str, s
             for key, row in table.iterrows()]
 
 
-def detail_groups(frame: pd.DataFrame) -> dict[str, list[dict]]:
-    """Per claim: its records grouped where verdict, expected, observed and message agree."""
+def detail_groups(frame: pd.DataFrame, environments: pd.DataFrame) -> dict[str, list[dict]]:
+    """Per claim: its records grouped where verdict, expected, observed and message agree, in column order."""
+    column = {env: i for i, env in enumerate(environments["env"])}
     keys = ["claim", "verdict", "target", "expected", "observed", "message", "details"]
     grouped = frame.groupby(keys, sort=False)["env"].agg(list).reset_index()
     groups: dict[str, list[dict]] = {}
@@ -87,6 +88,9 @@ def detail_groups(frame: pd.DataFrame) -> dict[str, list[dict]]:
             "verdict": row.verdict, "parity": row.target.endswith("-vs-cpu"), "expected": row.expected,
             "observed": row.observed, "message": row.message, "details": row.details, "envs": row.env})
     for found in groups.values():
+        found.sort(key=lambda group: min(column[env] for env in group["envs"]))
+        for group in found:
+            group["envs"].sort(key=column.__getitem__)
         if len(found) == 1:
             found[0]["envs"] = None  # the same everywhere it was checked: no need to list where
     return groups
@@ -138,13 +142,15 @@ def drift(frame: pd.DataFrame, environments: pd.DataFrame) -> list[dict]:
                   .agg(envs=("env", list), messages=("message", lambda m: sorted({x for x in m if x})))
                   .reset_index())
     facts = claim_facts(ran)
+    column = {env: i for i, env in enumerate(environments["env"])}
     found: dict[str, dict] = {}
     for row in by_verdict.sort_values("claim", kind="stable").itertuples(index=False):
         if row.claim not in found:
             found[row.claim] = {"claim": row.claim, "says": facts.at[row.claim, "says"],
                                 "source": facts.at[row.claim, "source"], "across": across[row.claim],
                                 "groups": []}
-        found[row.claim]["groups"].append({"verdict": row.verdict, "envs": row.envs, "messages": row.messages})
+        envs = sorted(row.envs, key=column.__getitem__)
+        found[row.claim]["groups"].append({"verdict": row.verdict, "envs": envs, "messages": row.messages})
     for item in found.values():
         item["groups"].sort(key=lambda g: VERDICTS.index(g["verdict"]) if g["verdict"] in VERDICTS else 99)
     return list(found.values())
@@ -183,7 +189,7 @@ def build(runs: list[Run], frame: pd.DataFrame, environments: pd.DataFrame,
     documents = documents or {}
     verdicts = verdict_order(frame)
     pivot = matrix(frame, environments)
-    groups = detail_groups(frame)
+    groups = detail_groups(frame, environments)
     per_env = pd.crosstab(frame["env"], frame["verdict"]).reindex(index=list(environments["env"]), columns=verdicts,
                                                                    fill_value=0)
     env_list = [{"env": row.env, "device": row.device, "torch": row.torch, "machine": row.machine,
