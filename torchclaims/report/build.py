@@ -80,12 +80,13 @@ def counts(frame: pd.DataFrame, by: str, verdicts: list[str], names: dict[str, s
 def detail_groups(frame: pd.DataFrame, environments: pd.DataFrame) -> dict[str, list[dict]]:
     """Per claim: its records grouped where verdict, expected, observed and message agree, in column order."""
     column = {env: i for i, env in enumerate(environments["env"])}
-    keys = ["claim", "verdict", "target", "expected", "observed", "message", "details"]
-    grouped = frame.groupby(keys, sort=False)["env"].agg(list).reset_index()
+    keys = ["claim", "verdict", "parity", "expected", "observed", "message", "details"]
+    parity = frame["target"].str.endswith("-vs-cpu")
+    grouped = frame.assign(parity=parity).groupby(keys, sort=False)["env"].agg(list).reset_index()
     groups: dict[str, list[dict]] = {}
     for row in grouped.itertuples(index=False):
         groups.setdefault(row.claim, []).append({
-            "verdict": row.verdict, "parity": row.target.endswith("-vs-cpu"), "expected": row.expected,
+            "verdict": row.verdict, "parity": row.parity, "expected": row.expected,
             "observed": row.observed, "message": row.message, "details": row.details, "envs": row.env})
     for found in groups.values():
         found.sort(key=lambda group: min(column[env] for env in group["envs"]))
