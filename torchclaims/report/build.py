@@ -182,7 +182,7 @@ def run_rows(runs: list[Run], frame: pd.DataFrame, verdicts: list[str]) -> list[
             "duration_s": info.get("duration_s"), "records": len(run.records), "kept": sum(counts.values()),
             "counts": counts,
         })
-    return rows
+    return sorted(rows, key=lambda row: (torch_version(row["torch"]), row["started"]))
 
 
 def build(runs: list[Run], frame: pd.DataFrame, environments: pd.DataFrame,
