@@ -49,6 +49,7 @@ def hostile_report(tmp_path):
                message=f"why {evil}"),
         record("evil.long", "error", message=LONG, details=f"Traceback {SCRIPT}", says=JAPANESE),
         record("evil.drift", "holds"), record("evil.drift", "fails", "cuda", message=f"drift {SCRIPT}"),
+        record("evil.verdict", f"odd{QUOTES}{SCRIPT}", f"dev{QUOTES}"),
     ]
     path = results_file(tmp_path, "hostile.json", f"2.14.1{SCRIPT}", records, cpu=f"CPU {QUOTES}",
                         accelerators=gpu(f"GPU {SCRIPT}"))
@@ -69,6 +70,7 @@ def test_hostile_strings_are_text_never_markup(tmp_path):
     # attribute values come back intact: quotes did not end them early
     assert f"topic{QUOTES}" in page.attributes
     assert f"{SCRIPT}.txt" in page.attributes
+    assert f"odd{QUOTES}{SCRIPT}" in text  # even a verdict the harness does not know
 
 
 def test_very_long_messages_are_kept_whole(tmp_path):
@@ -93,7 +95,7 @@ def test_the_page_is_self_contained(tmp_path):
 def test_filters_are_hidden_until_the_script_shows_them(tmp_path):
     html = hostile_report(tmp_path)
     assert '<form id="filters" class="filters" hidden>' in html
-    assert html.count('<tr data-verdicts=') == 3  # every claim row is in the page without the script
+    assert html.count('<tr data-verdicts=') == 4  # every claim row is in the page without the script
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
