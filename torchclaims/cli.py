@@ -1,4 +1,4 @@
-"""The `torchclaims` command: run, list, validate (report and bench-compare join later)."""
+"""The `torchclaims` command: run, list, validate, report (bench-compare joins later)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from torchclaims.paths import DEFAULT_RESULTS, SPECS_DIR
+from torchclaims.paths import DEFAULT_REPORT, DEFAULT_RESULTS, SPECS_DIR
 
 EXIT_BAD_SPECS = 2
 
@@ -24,7 +24,20 @@ def cmd_run(args, pytest_args: list[str]) -> int:
     argv = [str(args.specs), "-p", "torchclaims.plugin", "--specs", str(args.specs),
             "--results", str(args.results), *(["--sources", str(args.sources)] if args.sources else []),
             *pytest_args]
-    return int(pytest.main(argv))
+    results = Path(args.results)
+    before = results.stat().st_mtime_ns if results.exists() else None
+    status = int(pytest.main(argv))
+    if args.report and results.exists() and results.stat().st_mtime_ns != before:  # this run wrote it
+        cmd_report(argparse.Namespace(results=[args.results], output=args.report), [])
+    return status
+
+
+def cmd_report(args, _extra) -> int:
+    from torchclaims.report import write_report
+
+    html, csv = write_report([Path(p) for p in args.results], Path(args.output))
+    print(f"report: {html}\nmatrix: {csv}")
+    return 0
 
 
 def cmd_validate(args, _extra) -> int:
@@ -80,7 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
                                          description="Check every claim on this machine's devices. "
                                                      "Unknown arguments are passed to pytest (-k, -m, -x, -n 2, ...)."))
     run.add_argument("--results", default=str(DEFAULT_RESULTS), help="results file (default: %(default)s)")
+    run.add_argument("--report", default=str(DEFAULT_REPORT), metavar="HTML",
+                     help="write the conformance report here after the run (default: %(default)s)")
+    run.add_argument("--no-report", dest="report", action="store_const", const=None,
+                     help="do not write the conformance report")
     run.set_defaults(handler=cmd_run)
+
+    report = commands.add_parser("report", help="merge results files into one HTML report (and a CSV beside it)",
+                                 description="Merge results files (runs on other devices, machines and torch "
+                                             "versions) into one self-contained HTML page and a CSV matrix.")
+    report.add_argument("results", nargs="+", metavar="RESULTS.json", help="results files written by `torchclaims run`")
+    report.add_argument("-o", "--output", default=str(DEFAULT_REPORT), help="the HTML file (default: %(default)s)")
+    report.set_defaults(handler=cmd_report)
 
     listing = with_specs(commands.add_parser("list", help="list claims and count them per document"))
     listing.add_argument("--source", default=None, help="only this document's claims")

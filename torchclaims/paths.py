@@ -9,3 +9,4 @@ SUITES_DIR = REPO_ROOT / "suites"
 REPORTS_DIR = Path("reports")
 SCHEMA_PATH = SPECS_DIR / "schema.json"
 DEFAULT_RESULTS = REPORTS_DIR / "results.json"
+DEFAULT_REPORT = REPORTS_DIR / "conformance.html"
