@@ -21,8 +21,15 @@ def write_results(path: Path, run: dict, records: list[dict]) -> Path:
         json.dump(document, handle, ensure_ascii=False, indent=1)
         handle.flush()
         os.fsync(handle.fileno())
+    os.chmod(handle.name, 0o666 & ~_umask())  # NamedTemporaryFile makes 0600; give it a normal file's mode
     os.replace(handle.name, path)
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def read_results(path: Path) -> dict:

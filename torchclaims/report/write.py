@@ -4,30 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from torchclaims.paths import SPECS_DIR
 from torchclaims.report.build import Document, build, csv_matrix
 from torchclaims.report.load import load_runs, merge
 from torchclaims.report.render import render
-
-SOURCES_YAML = SPECS_DIR / "sources.yaml"
-
-
-def load_documents(path: Path = SOURCES_YAML) -> dict[str, Document]:
-    """Titles and languages of the source documents, from specs/sources.yaml (empty if absent)."""
-    if not Path(path).exists():
-        return {}
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    return {str(d["file"]): Document(str(d["file"]), str(d.get("title") or d["file"]), str(d.get("language") or ""))
-            for d in data.get("documents") or [] if isinstance(d, dict) and "file" in d}
+from torchclaims import spec
 
 
-def write_report(results: list[Path], output: Path, sources_yaml: Path = SOURCES_YAML) -> tuple[Path, Path]:
+def load_documents(specs_dir: Path = SPECS_DIR) -> dict[str, Document]:
+    """Titles and languages of the source documents (specs/sources.yaml); empty if it is unreadable."""
+    documents = spec.load_documents(Path(specs_dir), problems=[])
+    return {name: Document(name, d.title, d.language) for name, d in documents.items()}
+
+
+def write_report(results: list[Path], output: Path, specs_dir: Path = SPECS_DIR) -> tuple[Path, Path]:
     """Merge the results files into one HTML page at `output` and the matrix as CSV beside it."""
     runs = load_runs(results)
     frame, environments = merge(runs)
-    report = build(runs, frame, environments, load_documents(sources_yaml))
+    report = build(runs, frame, environments, load_documents(specs_dir))
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render(report, [Path(p).name for p in results]), encoding="utf-8")
