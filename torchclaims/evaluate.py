@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
-from importlib.metadata import PackageNotFoundError, version
+import importlib
 from typing import Any
 
 from packaging.specifiers import SpecifierSet
@@ -45,14 +45,14 @@ def torch_version() -> str:
 
 
 def missing_package(name: str) -> str | None:
-    """Why package `name` cannot be used here, or None if it imports."""
+    """Why module `name` (an import name: torchvision, PIL) cannot be used here, or None if it imports."""
     try:
-        version(name)
-    except PackageNotFoundError:
-        return f"needs {name}, which is not installed"
-    try:
-        __import__(name)
-    except Exception as exc:  # e.g. torchvision built for another torch
+        importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and name.startswith(exc.name):
+            return f"needs {name}, which is not installed"
+        return f"needs {name}, which fails to import here: {exc}"
+    except Exception as exc:  # e.g. a torchvision built for another torch
         return f"needs {name}, which fails to import here: {type(exc).__name__}: {str(exc).splitlines()[0]}"
     return None
 
