@@ -38,3 +38,21 @@ def load_suites(topics, suites_package: str = "suites") -> dict[str, Callable]:
 
 def all_suite_topics(suites_dir: Path) -> list[str]:
     return sorted(p.stem for p in Path(suites_dir).glob("*.py") if not p.stem.startswith("_"))
+
+
+def declared_checkers(suites_dir: Path) -> dict[str, None]:
+    """The checkers the suites declare, read from their source (no import, so no torch).
+
+    The xdist controller validates specs with this while its workers import the suites.
+    """
+    import ast
+
+    declared: dict[str, None] = {}
+    for topic in all_suite_topics(suites_dir):
+        tree = ast.parse((Path(suites_dir) / f"{topic}.py").read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and any(
+                    (isinstance(d, ast.Name) and d.id == "checker")
+                    or (isinstance(d, ast.Attribute) and d.attr == "checker") for d in node.decorator_list):
+                declared[f"{topic}.{node.name}"] = None
+    return declared

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import platform
 import subprocess
-import sys
-from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 
 import torchclaims
@@ -23,7 +21,8 @@ def package_version(name: str) -> str | None:
 def harness_version() -> str:
     try:
         commit = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "--short=12", "HEAD"],
-                                capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+                                stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=10,
+                                check=True).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return torchclaims.__version__
     return f"{torchclaims.__version__}+g{commit}"
@@ -55,11 +54,12 @@ def accelerator_info() -> list[dict]:
     return found
 
 
-def run_info(started: datetime | None = None) -> dict:
+def run_info() -> dict:
+    """The environment the claims ran in; the caller adds when the run started and its duration."""
     import torch
 
     return {
-        "torch": torch.__version__,
+        "torch": str(torch.__version__),  # a TorchVersion, which xdist cannot send
         "torchvision": package_version("torchvision"),
         "numpy": package_version("numpy"),
         "python": platform.python_version(),
@@ -68,7 +68,4 @@ def run_info(started: datetime | None = None) -> dict:
         "threads": torch.get_num_threads(),
         "accelerators": accelerator_info(),
         "harness": harness_version(),
-        "started": (started or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
-        "duration_s": 0.0,
-        "argv": sys.argv[1:],
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 import threading
 from collections import Counter
 from datetime import datetime, timezone
@@ -25,6 +26,7 @@ from torchclaims.results import write_results
 from torchclaims.spec import SOURCES_FILE, Catalogue, Claim, SpecError
 
 RECORD_KEY = "torchclaims"
+RUN_INFO_KEY = "torchclaims_run"
 DEFAULT_CLAIM_TIMEOUT = 300.0
 CATALOGUE = pytest.StashKey[Catalogue]()
 
@@ -74,6 +76,17 @@ def pytest_configure(config):
         _stop_cleanly_on_sigterm()
 
 
+def _is_xdist_controller(config) -> bool:
+    """The xdist controller only coordinates: it never runs a claim, so it needs no torch."""
+    return config.pluginmanager.getplugin("dsession") is not None
+
+
+def pytest_sessionfinish(session):
+    config = session.config
+    if hasattr(config, "workerinput") and _collects_specs(config):
+        config.workeroutput[RUN_INFO_KEY] = run_info()  # the controller reports the workers' environment
+
+
 def _stop_cleanly_on_sigterm():
     """Make `kill` act like Ctrl-C, so the results file is still written, with not-run for the rest."""
     def interrupt(signum, frame):
@@ -83,16 +96,24 @@ def _stop_cleanly_on_sigterm():
         signal.signal(signal.SIGTERM, interrupt)
 
 
+@pytest.hookimpl(trylast=True)  # after xdist has started its workers, so loading overlaps their start
 def pytest_sessionstart(session):
     config = session.config
     if not _collects_specs(config):
         return
-    import torch  # noqa: F401 - imported here, not under a claim's timeout (no CUDA init)
+    coordinating = _is_xdist_controller(config)
+    if not coordinating:
+        import torch  # imported here, not under a claim's timeout (no CUDA init)
+
+        if hasattr(config, "workerinput"):
+            # N workers on a machine's cores: one intra-op pool each, not N pools of every core
+            workers = int(config.workerinput.get("workercount", 1))
+            torch.set_num_threads(max(1, torch.get_num_threads() // workers))
 
     root = specs_dir(config)
     sources = config.getoption("--sources")
     try:
-        catalogue = load_checked_catalogue(root, Path(sources) if sources else None)
+        catalogue = load_checked_catalogue(root, Path(sources) if sources else None, import_suites=not coordinating)
     except SpecError as exc:
         lines = "\n".join(f"  {problem}" for problem in exc.problems)
         pytest.exit(f"torchclaims: the specs are broken ({len(exc.problems)} problems):\n{lines}", returncode=2)
@@ -205,9 +226,16 @@ class ResultsRecorder:
         self.started = datetime.now(timezone.utc)
         self.records: dict[str, dict] = {}
         self.expected: set[str] = set()
+        self.worker_run_info: dict | None = None  # from an xdist worker, which ran the claims
 
     def pytest_collection_finish(self, session):
         self.expected.update(item.nodeid for item in session.items if isinstance(item, ClaimItem))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error):
+        output = getattr(node, "workeroutput", None) or {}
+        if RUN_INFO_KEY in output:
+            self.worker_run_info = output[RUN_INFO_KEY]
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node, ids):
@@ -235,8 +263,9 @@ class ResultsRecorder:
             return
         for nodeid in sorted(self.expected - set(self.records)):
             self.records[nodeid] = self._record(nodeid, Verdict.NOT_RUN, "did not run (run interrupted or stopped early)")
-        run = run_info(self.started)
-        run["duration_s"] = round((datetime.now(timezone.utc) - self.started).total_seconds(), 3)
+        run = dict(self.worker_run_info) if self.worker_run_info else run_info()
+        run.update(started=self.started.isoformat(timespec="seconds"), argv=sys.argv[1:],
+                   duration_s=round((datetime.now(timezone.utc) - self.started).total_seconds(), 3))
         self.path = write_results(Path(self.config.getoption("--results")), run, list(self.records.values()))
 
     def pytest_terminal_summary(self, terminalreporter):
