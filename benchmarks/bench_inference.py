@@ -1,6 +1,6 @@
 """One inference forward (eval mode, torch.inference_mode) of each of the documents' models."""
 
-from .common import BATCHES, DEVICES, MODEL_NAMES, NO_CUDA, Workload, measure_all
+from .common import BATCHES, DEVICES, MODEL_NAMES, NO_CUDA, Workload, measure_all, ready_workload
 
 PARAMS = [MODEL_NAMES, BATCHES, DEVICES]
 PARAM_NAMES = ["model", "batch", "device"]
@@ -12,15 +12,12 @@ class Forward:
     params = PARAMS
     param_names = PARAM_NAMES
     rounds = 1
-    repeat = (3, 10, 1.0)
-    sample_time = 0.02
+    repeat = (5, 50, 1.0)  # one call per sample (see bench_training.TrainStep)
     warmup_time = 0.1
     timeout = 120
 
     def setup(self, model, batch, device):
-        self.work = Workload(model, batch, device)
-        self.work.eval_mode()
-        self.work.warm_up(self.work.forward)
+        self.work = ready_workload(model, batch, device)
 
     def time_forward(self, model, batch, device):
         self.work.forward()

@@ -1,6 +1,6 @@
 """One training step (forward, loss, backward, optimizer step) of each of the documents' models."""
 
-from .common import (BATCHES, DEVICES, MODEL_NAMES, NO_CUDA, OPTIMIZERS, Workload, configure,
+from .common import (BATCHES, DEVICES, MODEL_NAMES, NO_CUDA, OPTIMIZERS, Workload, ready_workload,
                      measure_all, peak_matmul_flops, present_devices)
 
 PARAMS = [MODEL_NAMES, OPTIMIZERS, BATCHES, DEVICES]
@@ -13,16 +13,15 @@ class TrainStep:
     params = PARAMS
     param_names = PARAM_NAMES
     # Short but repeated: a full `asv run` over the grid must fit in minutes on 2 cores.
+    # asv_runner times one call per sample when a setup exists: take many samples of the fast
+    # steps (up to 50 within 1 s), at least 5 of the slow ones.
     rounds = 1
-    repeat = (3, 10, 1.0)
-    sample_time = 0.02
+    repeat = (5, 50, 1.0)
     warmup_time = 0.1
     timeout = 120
 
     def setup(self, model, optimizer, batch, device):
-        self.work = Workload(model, batch, device, optimizer)
-        self.work.train_mode()
-        self.work.warm_up(self.work.step)
+        self.work = ready_workload(model, batch, device, optimizer)
 
     def time_step(self, model, optimizer, batch, device):
         self.work.step()
@@ -98,10 +97,7 @@ class TrainCudaMemory:
     timeout = 120
 
     def setup(self, model, optimizer, batch):
-        configure("cuda")
-        self.work = Workload(model, batch, "cuda", optimizer)
-        self.work.train_mode()
-        self.work.warm_up(self.work.step)
+        self.work = ready_workload(model, batch, "cuda", optimizer)
 
     def track_peak_cuda_memory(self, model, optimizer, batch):
         import torch

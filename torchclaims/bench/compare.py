@@ -55,7 +55,8 @@ def build_table(raw: pd.DataFrame) -> pd.DataFrame:
     index = KEY + ["group", "date"]
     cpu = times[times["device"] == "cpu"].set_index(index)[["value", "status"]]
     cuda = times[times["device"] == "cuda"].set_index(index)[["value", "status"]]
-    table = cpu.join(cuda, how="outer", lsuffix="_cpu", rsuffix="_cuda").reset_index()
+    table = pd.merge(cpu, cuda, how="outer", left_index=True, right_index=True,
+                     suffixes=("_cpu", "_cuda")).reset_index()
 
     table["cpu_time_s"] = [v if s == "ok" else (FAILED if s == "failed" else "not run")
                            for v, s in zip(table["value_cpu"], table["status_cpu"])]
