@@ -52,6 +52,7 @@ def build_table(raw: pd.DataFrame) -> pd.DataFrame:
     times["workload"] = times["benchmark"].map(TIMES)
     times["optimizer"] = times["optimizer"].fillna("-")
     times["torch"] = times["torch"].fillna("unknown")
+    times["batch"] = times["batch"].astype(int)
     index = KEY + ["group", "date"]
     cpu = times[times["device"] == "cpu"].set_index(index)[["value", "status"]]
     cuda = times[times["device"] == "cuda"].set_index(index)[["value", "status"]]
@@ -130,7 +131,7 @@ def formatted(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
 
     def ms(v):
-        return f"{v * 1e3:.3f} ms" if isinstance(v, float) and not math.isnan(v) else v
+        return f"{v * 1e3:.4g} ms" if isinstance(v, float) and not math.isnan(v) else v
 
     def pct(v):
         return f"{v * 100:+.1f}%" if isinstance(v, float) else v
