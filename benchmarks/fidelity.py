@@ -9,9 +9,10 @@ Each round runs, in fresh interpreters and in alternating order,
         whose value is the median of its samples, as asv records it;
   hand: this file's `hand_loop`: LeNet from torchclaims.models, plain torch, a warm-up,
         then repeated time.perf_counter loops, median seconds per step.
-It prints every round, the ratio of the medians over rounds, and the spread of each method
-(min..max across rounds and the IQR, in percent of the median). Exit 1 if the ratio is
-outside 1 +- 5 %. asv imports this module while discovering benchmarks: it defines none.
+It prints every round, the spread of each method (min..max across rounds and the IQR, in
+percent of the median), the ratio of the medians and of the fastest rounds, and the verdict:
+exit 1 if the median of the per-round (paired) ratios asv/hand is outside 1 +- 5 %.
+On a machine shared with other work use --threads 1 (see README: thread descheduling). asv imports this module while discovering benchmarks: it defines none.
 """
 
 from __future__ import annotations
@@ -143,16 +144,20 @@ def main(argv=None) -> int:
               f"ratio {a['median'] / h['median']:.4f}")
     asv_medians = [a["median"] for a in asv_runs]
     hand_medians = [h["median"] for h in hand_runs]
-    ratio = statistics.median(asv_medians) / statistics.median(hand_medians)
     per_round = [a / h for a, h in zip(asv_medians, hand_medians)]
+    paired = statistics.median(per_round)
+    of_medians = statistics.median(asv_medians) / statistics.median(hand_medians)
+    of_minimums = min(asv_medians) / min(hand_medians)
     print(f"asv  over rounds: {spread(asv_medians)}")
     print(f"hand over rounds: {spread(hand_medians)}")
-    print(f"per-round ratio asv/hand: min {min(per_round):.4f}, median {statistics.median(per_round):.4f}, "
-          f"max {max(per_round):.4f}")
-    within = [ (max(a['samples']) - min(a['samples'])) / statistics.median(a['samples']) * 100 for a in asv_runs]
+    within = [(max(a["samples"]) - min(a["samples"])) / statistics.median(a["samples"]) * 100 for a in asv_runs]
     print(f"asv within-run sample range: median {statistics.median(within):.1f}% of its median")
-    ok = abs(ratio - 1) <= TOLERANCE
-    print(f"ratio of medians asv/hand = {ratio:.4f}: {'within' if ok else 'OUTSIDE'} {TOLERANCE:.0%}")
+    print(f"per-round ratio asv/hand: min {min(per_round):.4f}, max {max(per_round):.4f}")
+    print(f"ratio of medians over rounds: {of_medians:.4f}; ratio of the fastest rounds: {of_minimums:.4f}")
+    # The verdict: the median of the paired (same-round, interleaved) ratios, which cancels
+    # slow drifts in the machine's load that the two methods would otherwise see apart.
+    ok = abs(paired - 1) <= TOLERANCE
+    print(f"median paired ratio asv/hand = {paired:.4f}: {'within' if ok else 'OUTSIDE'} {TOLERANCE:.0%}")
     return 0 if ok else 1
 
 
