@@ -1,4 +1,8 @@
+<<<<<<< HEAD
 """The `torchclaims` command: run, list, validate, report (bench-compare joins later)."""
+=======
+"""The `torchclaims` command: run, list, validate, bench-compare, bench-machine (report joins later)."""
+>>>>>>> bench
 
 from __future__ import annotations
 
@@ -79,6 +83,23 @@ def cmd_list(args, _extra) -> int:
     return 0
 
 
+def cmd_bench_compare(args, _extra) -> int:
+    from torchclaims.bench.report import bench_compare
+
+    bench_compare(args.results_dir, args.out)
+    return 0
+
+
+def cmd_bench_machine(args, _extra) -> int:
+    from torchclaims.bench.machine import machine_name, register
+
+    name = machine_name(host=args.host, matrix=args.matrix)
+    if not args.print_only and register(name) != 0:
+        return 1
+    print(name)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="torchclaims", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -112,6 +133,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = with_specs(commands.add_parser("validate", help="check the spec files; exit 2 if broken"))
     validate.set_defaults(handler=cmd_validate)
+
+    compare = commands.add_parser("bench-compare", help="CPU vs CUDA times from asv's results: table, CSV, HTML, PNG")
+    compare.add_argument("--results-dir", default=".asv/results", help="asv's results directory (default: %(default)s)")
+    compare.add_argument("--out", default="reports/bench", help="output directory (default: %(default)s)")
+    compare.set_defaults(handler=cmd_bench_compare)
+
+    machine = commands.add_parser("bench-machine", help="register and print the asv machine name "
+                                  "<host>-torch<version>-<cpu|cuda> (or <host>-matrix-<kind>)")
+    machine.add_argument("--matrix", action="store_true", help="name for the virtualenv torch matrix")
+    machine.add_argument("--host", default=None, help="host part of the name (default: this host)")
+    machine.add_argument("--print-only", action="store_true", help="print the name; do not run `asv machine`")
+    machine.set_defaults(handler=cmd_bench_machine)
     return parser
 
 
