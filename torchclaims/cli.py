@@ -1,8 +1,4 @@
-<<<<<<< HEAD
-"""The `torchclaims` command: run, list, validate, report (bench-compare joins later)."""
-=======
-"""The `torchclaims` command: run, list, validate, bench-compare, bench-machine (report joins later)."""
->>>>>>> bench
+"""The `torchclaims` command: run, list, validate, report, bench-compare, bench-machine."""
 
 from __future__ import annotations
 
