@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from torch.autograd.graph import Node
 
 from torchclaims.checkers import checker
-from torchclaims.models import LeNet, OneConvNet
+from torchclaims.models import LeNet, OneConvNet, SimpleNet
 from torchclaims.observe import raised
 
 
@@ -188,21 +188,6 @@ def signal_flow(device):
     x.register_hook(record("x"))
     y.sum().backward()
     return {"order": order, "at_y": arriving.get("y"), "at_x": arriving.get("x")}
-
-
-class SimpleNet(nn.Module):
-    """001 Forward Method: 784 -> 128 -> 64 -> 10 with ReLU."""
-
-    def __init__(self):
-        super().__init__()
-        self.fc1 = nn.Linear(784, 128)
-        self.fc2 = nn.Linear(128, 64)
-        self.fc3 = nn.Linear(64, 10)
-
-    def forward(self, x):
-        x = F.relu(self.fc1(x))
-        x = F.relu(self.fc2(x))
-        return self.fc3(x)
 
 
 @checker

@@ -11,36 +11,8 @@ import torch.nn.functional as F
 import torch.optim as optim
 
 from torchclaims.checkers import checker
-from torchclaims.models import ConvBnReluNet, OneConvNet, SimpleNN, sequential_cnn
+from torchclaims.models import ConvBnReluNet, OneConvNet, SimpleModel, SimpleNet, SimpleNN, sequential_cnn
 from torchclaims.observe import raised
-
-
-class SimpleModel(nn.Module):
-    """001_04673d53cc78a90f.txt, the Module entry: Linear(10, 5) -> torch.relu -> Linear(5, 1)."""
-
-    def __init__(self):
-        super().__init__()
-        self.hidden_layer = nn.Linear(10, 5)
-        self.output_layer = nn.Linear(5, 1)
-
-    def forward(self, x):
-        x = torch.relu(self.hidden_layer(x))
-        return self.output_layer(x)
-
-
-class SimpleNet(nn.Module):
-    """001_04673d53cc78a90f.txt, the Forward Method entry: 784 -> 128 -> 64 -> 10 with F.relu."""
-
-    def __init__(self):
-        super().__init__()
-        self.fc1 = nn.Linear(784, 128)
-        self.fc2 = nn.Linear(128, 64)
-        self.fc3 = nn.Linear(64, 10)
-
-    def forward(self, x):
-        x = F.relu(self.fc1(x))
-        x = F.relu(self.fc2(x))
-        return self.fc3(x)
 
 
 class TwoLayers(nn.Module):
