@@ -34,7 +34,8 @@ def _resnet18(classes: int | None = None, device="cpu"):
     return model.to(device)
 
 
-def _batch(device, batch=4, size=64, classes=5):
+def _batch(device, batch=4, size=32, classes=5):
+    """A small batch of random images: resnet18's adaptive pooling takes 32x32 as well as 224x224."""
     images = torch.randn(batch, 3, size, size)
     labels = torch.randint(0, classes, (batch,))
     return images.to(device), labels.to(device)
@@ -192,7 +193,7 @@ def finetune_from_state_dict(device, classes=3, steps=3, lr=0.01):
     model = model.to(device)
     before = {n: p.detach().clone() for n, p in model.named_parameters()}
     optimizer = optim.SGD(model.parameters(), lr=lr)
-    images, labels = _batch(device, batch=4, size=64, classes=classes)
+    images, labels = _batch(device, batch=4, size=64, classes=classes)  # at 32x32 layer4's maps are 1x1
     model.train()
     losses = []
     for _ in range(steps):

@@ -18,12 +18,21 @@ def _catalogue(args):
     return load_checked_catalogue(Path(args.specs), Path(args.sources) if args.sources else None)
 
 
+def _work_stealing(pytest_args: list[str]) -> list[str]:
+    """With xdist workers and no --dist given, let idle workers steal: claims' durations are very uneven."""
+    distributed = any(a in ("-n", "--numprocesses") or a.startswith(("-n", "--numprocesses=")) for a in pytest_args)
+    chosen = any(a == "--dist" or a.startswith("--dist=") or a == "-d" for a in pytest_args)
+    return ["--dist", "worksteal"] if distributed and not chosen else []
+
+
 def cmd_run(args, pytest_args: list[str]) -> int:
     import pytest
 
-    argv = [str(args.specs), "-p", "torchclaims.plugin", "--specs", str(args.specs),
+    # hypothesis's pytest plugin (installed for the harness's tests) costs ~0.8 s in every
+    # process, xdist workers included, and claims never use it
+    argv = [str(args.specs), "-p", "torchclaims.plugin", "-p", "no:hypothesispytest", "--specs", str(args.specs),
             "--results", str(args.results), *(["--sources", str(args.sources)] if args.sources else []),
-            *pytest_args]
+            *pytest_args, *_work_stealing(pytest_args)]
     results = Path(args.results)
     before = results.stat().st_mtime_ns if results.exists() else None
     status = int(pytest.main(argv))
