@@ -1,7 +1,7 @@
 """How fast is a full CPU run? Wall time of `torchclaims run -n 2` against the floor of
 a bare `python -c "import torch, torchvision"`, measured in the same session.
 
-    python scripts/measure_run_speed.py [--repeats 3]
+    python benchmarks/run_speed.py [--repeats 3]
 
 The target (issue: speed) is a ratio of at most 3. Prints the medians and the ratio.
 """

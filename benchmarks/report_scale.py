@@ -1,7 +1,7 @@
 """How the report scales: N merged runs of M claims each -> build time, file sizes, browser timings.
 
-    python scripts/report_scale.py                 # 20 runs x 5,000 claims, in a temporary directory
-    python scripts/report_scale.py --runs 3 --claims 200 --keep /tmp/scale --no-browser
+    python benchmarks/report_scale.py                 # 20 runs x 5,000 claims, in a temporary directory
+    python benchmarks/report_scale.py --runs 3 --claims 200 --keep /tmp/scale --no-browser
 
 A measurement, not a test: it prints figures for the README. Results are synthetic but shaped
 like real ones (mostly holds, some contradicted / not-run, a few fails and errors, some drift).
