@@ -380,13 +380,17 @@ def recorded_ops(device):
     return chain
 
 
+def _sum_of_squares(device):
+    """001's graph: x = 2, y = 3 (both requiring grad), z = x**2 + y**2."""
+    x = torch.tensor(2.0, device=device, requires_grad=True)
+    y = torch.tensor(3.0, device=device, requires_grad=True)
+    return x, y, x ** 2 + y ** 2
+
+
 @checker
 def graph_node_kind(device):
     """z = x**2 + y**2: are the recorded graph's nodes tensors, or operations (autograd Nodes)?"""
-    x = torch.tensor(2.0, device=device, requires_grad=True)
-    y = torch.tensor(3.0, device=device, requires_grad=True)
-    z = x ** 2 + y ** 2
-    nodes, _ = _walk(z.grad_fn)
+    nodes, _ = _walk(_sum_of_squares(device)[2].grad_fn)
     if not nodes:
         return "none"
     if all(isinstance(n, torch.Tensor) for n in nodes):
@@ -399,9 +403,7 @@ def graph_node_kind(device):
 @checker
 def sum_of_squares_graph(device):
     """001: z = x**2 + y**2. Output node, intermediate nodes, the input variables, and acyclicity."""
-    x = torch.tensor(2.0, device=device, requires_grad=True)
-    y = torch.tensor(3.0, device=device, requires_grad=True)
-    z = x ** 2 + y ** 2
+    x, y, z = _sum_of_squares(device)
     nodes, cyclic = _walk(z.grad_fn)
     root = z.grad_fn
     middle = [n for n, _ in root.next_functions] if root is not None else []

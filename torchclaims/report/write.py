@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from torchclaims import spec
 from torchclaims.paths import SPECS_DIR
 from torchclaims.report.build import Document, build, csv_matrix
 from torchclaims.report.load import load_runs, merge
 from torchclaims.report.render import render
-from torchclaims import spec
 
 
 def load_documents(specs_dir: Path = SPECS_DIR) -> dict[str, Document]:
