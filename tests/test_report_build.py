@@ -73,8 +73,9 @@ def test_drift_between_torch_versions(tmp_path):
     assert set(drift) == {"t.changed", "t.old-wrong"}
     changed = drift["t.changed"]
     assert changed["across"] == ["torch versions"]
-    assert changed["groups"] == [{"verdict": "holds", "envs": [OLD], "messages": []},
-                                 {"verdict": "contradicted", "envs": [NEW], "messages": ["torch 2.14 returns 3"]}]
+    assert changed["groups"] == [
+        {"verdict": "holds", "envs": [OLD], "messages": [], "where": [f"cpu · {CPU}: torch 2.9.1"]},
+        {"verdict": "contradicted", "envs": [NEW], "messages": ["torch 2.14 returns 3"], "where": [f"cpu · {CPU}: torch 2.14.1"]}]
 
 
 def test_drift_between_cpu_and_cuda(tmp_path):

@@ -138,7 +138,7 @@ def test_filters_are_hidden_until_the_script_shows_them(tmp_path):
     assert len(Page(html).data["claims"]) == 5  # every claim is in the page's data
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(min_size=1, max_size=60).filter(lambda s: s.strip() == s and "\r" not in s and "\x00" not in s))
 def test_any_statement_comes_back_as_the_same_text(tmp_path, says):
     path = results_file(tmp_path, "r.json", "2.14.1", [record("any.claim", "contradicted", says=says)])

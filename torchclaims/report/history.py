@@ -49,6 +49,7 @@ class History:
     changes: list[dict] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)     # claim -> its document
     _devices: dict[str, list[str]] | None = field(default=None, repr=False)
+    _known: list | None = field(default=None, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -110,7 +111,13 @@ def first_day(date: str) -> datetime.date | None:
 
 
 def known_releases(history: History) -> list[release_list.Release]:
-    """The release list (releases.yaml) and any release the history checked that the list lacks."""
+    """The release list (releases.yaml) and any release the history checked that the list lacks (read once)."""
+    if history._known is None:
+        history._known = _known_releases(history)
+    return history._known
+
+
+def _known_releases(history: History) -> list[release_list.Release]:
     found = {r.torch: r for r in release_list.load_releases()}
     for r in history.releases:
         if r.get("torch") not in found and first_day(r.get("uploaded")):

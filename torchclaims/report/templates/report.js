@@ -9,7 +9,7 @@
   if (!source || !form || !table) { return; }
   var data = JSON.parse(source.textContent);
   var S = data.strings, V = data.verdicts, E = data.envs, claims = data.claims;
-  var PAGE = 100;                 // rows built at a time
+  var PAGE = 60;                  // rows built at a time
   var FIRST_ENV = 2;              // claim, document, then one column per environment
   var body = table.tBodies[0];
   var shown = document.getElementById("shown");
