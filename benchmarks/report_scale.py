@@ -104,10 +104,8 @@ def real_case(directory: Path, claims: int, seed: int = 0) -> tuple[list[Path], 
     paths = []
     for i, torch in enumerate(lines):
         records = [record(c, device, story[(c, device)][i]) for c in range(claims) for device in ("cpu", "cuda")]
-        paths.append(write_results(directory / f"results-torch-{torch}.json", run_info(torch, "Machine 0", i), records))
-        document = json.loads(paths[-1].read_text(encoding="utf-8"))
-        document["documents"] = documents()
-        paths[-1].write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+        paths.append(write_results(directory / f"results-torch-{torch}.json", run_info(torch, "Machine 0", i), records,
+                                   documents()))
     entries, changes = [], []
     for (c, device), verdicts in story.items():
         rec = record(c, device, "holds")

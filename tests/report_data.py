@@ -31,12 +31,7 @@ def run_info(torch: str, *, started: str = "2026-01-01T00:00:00+00:00", cpu: str
 def results_file(directory: Path, name: str, torch: str, records: list[dict], documents: dict | None = None,
                  **info) -> Path:
     """A results file; `documents` adds the top-level mapping (file -> title, language, date, ...)."""
-    path = write_results(Path(directory) / name, run_info(torch, **info), records)
-    if documents is not None:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        data["documents"] = documents
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    return path
+    return write_results(Path(directory) / name, run_info(torch, **info), records, documents)
 
 
 def history_file(directory: Path, claims: list[dict], changes: list[dict] = (), lines=("1.13.1", "2.0.1", "2.14.1"),

@@ -8,7 +8,7 @@ from tests.report_data import history_file, record, results_file
 from tests.test_report_html import Page
 from torchclaims import spec
 from torchclaims.cli import main, report_beside
-from torchclaims.paths import SPECS_DIR
+from torchclaims.paths import DEFAULT_PROJECT
 from torchclaims.report.build import build, compared
 from torchclaims.report.history import dating, first_day, read_history, written_on
 from torchclaims.report.load import load_runs, merge
@@ -142,7 +142,7 @@ def test_titles_come_from_the_results_files_documents(tmp_path):
 
 
 def test_titles_fall_back_to_the_specs_dir_only_for_a_results_file_without_documents(tmp_path):
-    known = spec.load_documents(SPECS_DIR, problems=[])
+    known = spec.load_documents(DEFAULT_PROJECT / "specs", problems=[])
     file, document = next(iter(known.items()))
     old = results_file(tmp_path, "old.json", "2.9.1", [record("a.x", "holds", source=file)])
     runs = load_runs([old])

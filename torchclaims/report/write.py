@@ -7,11 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from torchclaims import spec
-from torchclaims.paths import SPECS_DIR
+from torchclaims.paths import DEFAULT_PROJECT
 from torchclaims.report.build import Document, build, csv_matrix
 from torchclaims.report.history import read_history
 from torchclaims.report.load import Run, load_runs, merge
 from torchclaims.report.render import render
+
+DEFAULT_SPECS = DEFAULT_PROJECT / "specs"   # only for results files written without their `documents`
 
 
 def _document(file: str, entry: dict, project: str = "") -> Document:
@@ -20,13 +22,13 @@ def _document(file: str, entry: dict, project: str = "") -> Document:
                     date_estimated=bool(entry.get("date_estimated")), project=project)
 
 
-def load_documents(specs_dir: Path = SPECS_DIR) -> dict[str, Document]:
+def load_documents(specs_dir: Path = DEFAULT_SPECS) -> dict[str, Document]:
     """The source documents of a specs directory (its sources.yaml); empty if it is unreadable."""
     documents = spec.load_documents(Path(specs_dir), problems=[])
     return {name: _document(name, vars(d)) for name, d in documents.items()}
 
 
-def documents_of(runs: list[Run], specs_dir: Path | None = SPECS_DIR) -> dict[str, Document]:
+def documents_of(runs: list[Run], specs_dir: Path | None = DEFAULT_SPECS) -> dict[str, Document]:
     """Titles, languages and dates from the results files' own `documents` (a newer file's entry wins).
 
     Only where a results file lacks `documents` (written before it had them) does the specs
@@ -42,7 +44,7 @@ def documents_of(runs: list[Run], specs_dir: Path | None = SPECS_DIR) -> dict[st
     return found
 
 
-def write_report(results: list[Path], output: Path, specs_dir: Path | None = SPECS_DIR,
+def write_report(results: list[Path], output: Path, specs_dir: Path | None = DEFAULT_SPECS,
                  histories: list[Path] = ()) -> tuple[Path, Path]:
     """Merge the results files into one HTML page at `output` and the matrix as CSV beside it."""
     with no_gc():
