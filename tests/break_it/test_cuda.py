@@ -79,6 +79,18 @@ def test_to_ignores_dtype(monkeypatch):
     monkeypatch.setattr(torch.Tensor, "to", to_without_dtype)
 
 
+@breaks("cuda.to-changes-device-and-dtype")
+def test_to_with_dtype_landing_on_meta(monkeypatch):
+    real = torch.Tensor.to
+
+    def to(self, *args, **kwargs):
+        if any(isinstance(a, torch.dtype) for a in args):
+            return real(self, "meta", *[a for a in args if isinstance(a, torch.dtype)])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.Tensor, "to", to)
+
+
 @breaks("cuda.double-on-gpu")
 def test_mul_is_off_by_one(monkeypatch):
     real = torch.Tensor.__mul__

@@ -98,3 +98,13 @@ def test_download_fetching_wide_digits(monkeypatch):
     images, labels = ondisk.synthetic_digits(4, seed=0)
     _download_writing(monkeypatch, np.ascontiguousarray(np.concatenate([images, images], axis=2)), labels)
 
+
+
+@breaks("datasets.mnist-tensor-shape")
+def test_to_tensor_keeping_channels_last(monkeypatch):
+    monkeypatch.setattr(functional, "to_tensor", lambda pic: functional.pil_to_tensor(pic).permute(1, 2, 0).float() / 255)
+
+
+@breaks("datasets.cifar10-tensor-shape")
+def test_to_tensor_in_float64(monkeypatch):
+    monkeypatch.setattr(functional, "to_tensor", lambda pic: functional.pil_to_tensor(pic).double() / 255)
