@@ -290,15 +290,6 @@ def binary_op(device, op, a, b=None):
 
 
 @checker
-def tensor_holds_gradient(device):
-    """A tensor made with requires_grad: what .grad holds before, and after backward of sum(x**2)."""
-    x = torch.tensor([1.0, -2.0, 3.0], device=device, requires_grad=True)
-    before = x.grad
-    (x ** 2).sum().backward()
-    return {"grad_before": before, "grad_after": x.grad}
-
-
-@checker
 def many_dimensions(device, n):
     """torch.ones of n dimensions (each of size 2): its number of dimensions, and whether ops keep them."""
     x = torch.ones([2] * n, device=device)
