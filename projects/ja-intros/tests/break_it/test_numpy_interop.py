@@ -1,7 +1,7 @@
 import numpy as np
 import torch
 
-from tests.break_it.breaking import breaks
+from torchclaims.testing import breaks
 
 
 def _copying_from_numpy(monkeypatch):
