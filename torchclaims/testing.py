@@ -26,7 +26,7 @@ from torchclaims.judge import Verdict
 from torchclaims.project import Project, find_project, resolve_project
 from torchclaims.spec import Catalogue, Claim
 
-__all__ = ["breaks", "evaluate_claim", "catalogue", "claim", "declared_breaks", "missing_breaks"]
+__all__ = ["breaks", "evaluate_claim", "catalogue", "claim", "suite", "declared_breaks", "missing_breaks"]
 
 # claim ids that some imported break-it test breaks
 BROKEN_CLAIMS: set[str] = set()
@@ -53,6 +53,13 @@ def claim(claim_id: str, near: str | Path | Project | None = None) -> Claim:
     if claim_id not in claims:
         raise LookupError(f"no claim {claim_id!r} in {_project(near).specs_dir}")
     return claims[claim_id]
+
+
+def suite(topic: str, near: str | Path | Project | None = None):
+    """The project's suite module `suites/<topic>.py`, imported as the claims import it (to patch its helpers)."""
+    from torchclaims.checkers import import_suite
+
+    return import_suite(_project(near).suites_dir / f"{topic}.py")
 
 
 def evaluate_claim(claim_id: str, device: str = "cpu", near: str | Path | Project | None = None) -> Outcome:
