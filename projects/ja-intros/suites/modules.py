@@ -3,7 +3,6 @@
 import contextlib
 import inspect
 import io
-import math
 
 import torch
 import torch.nn as nn
@@ -83,6 +82,17 @@ def state_dict_keys(device, model):
 
 
 @checker
+def state_dict_keys_not_parameters(device, model):
+    """model.state_dict()'s keys against model.named_parameters()' names: keys that name no parameter,
+    and parameters with no key."""
+    net = build(model, device)
+    keys = list(net.state_dict().keys())
+    names = [name for name, _ in net.named_parameters()]
+    return {"not_parameters": [key for key in keys if key not in names],
+            "parameters_missing": [name for name in names if name not in keys]}
+
+
+@checker
 def state_dict_form(device, model):
     """What a state_dict maps: the layer names its keys start with, and the types of its values."""
     state = build(model, device).state_dict()
@@ -136,10 +146,12 @@ def forward_size_trace(device):
 
 
 @checker
-def layer_attributes(device, layer, attributes):
-    """Attributes of a layer built by the document's call."""
+def layer_shapes(device, layer, input_shape):
+    """A layer built by the document's call: the shape of the weight torch makes, and of its output
+    for an input of `input_shape` (its stored arguments would only echo the call)."""
     built = {"conv2d_1_6_3": lambda: nn.Conv2d(1, 6, 3), "linear_1350_10": lambda: nn.Linear(1350, 10)}[layer]()
-    return {name: getattr(built, name) for name in attributes}
+    built = built.to(device)
+    return {"weight": built.weight.shape, "output": built(torch.randn(*input_shape, device=device)).shape}
 
 
 def _grad_state(p):
@@ -161,8 +173,7 @@ def grads_after_zero_grad(device, model, input_shape):
 @checker
 def unbatched_input(device, model, input_shape, remedy=None):
     """Feed one sample without a batch dimension; remedy 'unsqueeze' adds it first. Raises? output shape?"""
-    built = {"conv2d_1_6_3": lambda: nn.Conv2d(1, 6, 3), "linear_1350_10": lambda: nn.Linear(1350, 10),
-             "one_conv_net": lambda: build("one_conv_net")}[model]().to(device)
+    built = {"conv2d_1_6_3": lambda: nn.Conv2d(1, 6, 3), "one_conv_net": lambda: build("one_conv_net")}[model]().to(device)
     x = torch.randn(*input_shape, device=device)
     if remedy == "unsqueeze":
         x = x.unsqueeze(0)
@@ -242,14 +253,12 @@ def module_without_forward(device):
 
 
 @checker
-def backward_on_output(device):
-    """Whether backward is a method of the module or of its output, and what output.backward() does."""
+def backward_owner(device):
+    """Where backward lives: whether the model (an nn.Module) has a backward method, and whether the tensor it outputs has one."""
     net = build("two_layers", device)
-    out = net(torch.randn(5, 4, device=device)).sum()
-    out.backward()
-    return {"module_has_backward": hasattr(net, "backward"),
-            "output_has_backward": callable(getattr(out, "backward", None)),
-            "all_parameters_have_grad": all(p.grad is not None for p in net.parameters())}
+    out = net(torch.randn(5, 4, device=device))
+    return {"module_has_backward": callable(getattr(net, "backward", None)),
+            "output_has_backward": callable(getattr(out, "backward", None))}
 
 
 @checker
@@ -353,20 +362,3 @@ def sequential_stage_shapes(device, model, input_shape):
         x = layer(x)
         shapes.append([type(layer).__name__, list(x.shape)])
     return shapes
-
-
-@checker
-def child_count(device, model):
-    """The names of a model's direct children (its layers)."""
-    return [name for name, _ in build(model, device).named_children()]
-
-
-@checker
-def mse_loss(device, predictions, targets):
-    """nn.MSELoss()(predictions, targets): its value, ndim, the type of .item(), and the formula's value."""
-    p = torch.tensor(predictions, device=device)
-    t = torch.tensor(targets, device=device)
-    loss = nn.MSELoss()(p, t)
-    formula = sum((a - b) ** 2 for a, b in zip(targets, predictions)) / len(targets)
-    return {"value": loss.item(), "ndim": loss.dim(), "item_type": type(loss.item()).__name__,
-            "matches_formula": math.isclose(loss.item(), formula, rel_tol=1e-6, abs_tol=1e-7)}

@@ -30,16 +30,6 @@ def legacy_type(device, name):
 
 
 @checker
-def legacy_tensor_types(device):
-    """Every legacy CPU tensor type torch still exports (torch.FloatTensor and the like)."""
-    return sorted(
-        name for name in dir(torch)
-        if name.endswith("Tensor") and name != "Tensor"
-        and isinstance(getattr(getattr(torch, name), "dtype", None), torch.dtype)
-    )
-
-
-@checker
 def default_device(device, names):
     """The device of tensors built without a device: by torch.zeros, torch.tensor and each legacy type."""
     seen = {"zeros": torch.zeros(2).device, "tensor": torch.tensor([1.0]).device}
@@ -133,11 +123,15 @@ def indexing_like_numpy(device, forms):
 
 @checker
 def addition(device, form):
-    """Add x = randn(5, 3) and y = rand(5, 3) in one of 000's four ways: what the printed tensor holds."""
+    """Add x = randn(5, 3) and y = rand(5, 3) in one of 000's four ways: what the printed tensor holds.
+
+    The sum it is compared with is NumPy's, of copies taken before: comparing with torch's own x + y
+    would compare the operator form with itself.
+    """
     x = torch.randn(5, 3, device=device)
     y = torch.rand(5, 3, device=device)
     x0, y0 = x.clone(), y.clone()
-    expected = x0 + y0
+    expected = np.add(x0.cpu().numpy(), y0.cpu().numpy())
     if form == "operator":
         printed = x + y
     elif form == "function":
@@ -153,7 +147,7 @@ def addition(device, form):
         raise ValueError(f"unknown form {form!r}")
     return {
         "shape": printed.shape,
-        "equals_x_plus_y": bool(torch.equal(printed, expected)),
+        "equals_x_plus_y": bool(np.array_equal(printed.cpu().numpy(), expected)),
         "x_unchanged": bool(torch.equal(x, x0)),
         "y_unchanged": bool(torch.equal(y, y0)),
     }
@@ -215,7 +209,6 @@ def view_shapes(device, shape, views):
     x = torch.randn(*shape, device=device)
     viewed = [x.view(*v) for v in views]
     return {
-        "size": x.size(),
         "views": [v.size() for v in viewed],
         "same_elements_in_order": all(torch.equal(v.reshape(-1), x.reshape(-1)) for v in viewed),
     }
@@ -258,9 +251,9 @@ def item_without_call(device):
 
 @checker
 def tensor_from(device, values):
-    """torch.tensor(values): its number of dimensions, shape, dtype, and .ndim == len(shape)."""
+    """torch.tensor(values): its number of dimensions and its shape."""
     x = torch.tensor(values, device=device)
-    return {"dim": x.dim(), "shape": x.shape, "dtype": x.dtype, "rank_is_len_shape": x.ndim == len(x.shape)}
+    return {"dim": x.dim(), "shape": x.shape}
 
 
 @checker
@@ -294,15 +287,6 @@ def binary_op(device, op, a, b=None):
     }
     result = operations[op]()
     return {"values": result, "dtype": result.dtype, "shape": result.shape}
-
-
-@checker
-def tensor_holds_gradient(device):
-    """A tensor made with requires_grad: whether it says so, and what .grad holds after backward of sum(x**2)."""
-    x = torch.tensor([1.0, -2.0, 3.0], device=device, requires_grad=True)
-    before = x.grad
-    (x ** 2).sum().backward()
-    return {"requires_grad": x.requires_grad, "grad_before": before, "grad_after": x.grad}
 
 
 @checker

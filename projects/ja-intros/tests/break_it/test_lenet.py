@@ -40,7 +40,7 @@ def test_linear_weight_stored_transposed(monkeypatch):
     monkeypatch.setattr(nn.Linear, "__init__", init)
 
 
-@breaks("lenet.total-parameter-count")
+@breaks("lenet.first-conv-parameter-count")
 def test_conv_without_bias(monkeypatch):
     real = nn.Conv2d.__init__
 
@@ -49,12 +49,6 @@ def test_conv_without_bias(monkeypatch):
         real(self, *args, **kwargs)
 
     monkeypatch.setattr(nn.Conv2d, "__init__", init)
-
-
-@breaks("lenet.five-layers")
-def test_children_in_reverse(monkeypatch):
-    real = nn.Module.named_children
-    monkeypatch.setattr(nn.Module, "named_children", lambda self: iter(list(real(self))[::-1]))
 
 
 @breaks("lenet.filter-depth-follows-input")
@@ -112,11 +106,6 @@ def test_pooling_rounds_up(monkeypatch):
     _ceiling_max_pool(monkeypatch)
 
 
-@breaks("lenet.accepted-input-sizes")
-def test_pooling_rounds_up_shifts_accepted_sizes(monkeypatch):
-    _ceiling_max_pool(monkeypatch)
-
-
 @breaks("lenet.ten-outputs")
 def test_linear_drops_half_its_outputs(monkeypatch):
     real = nn.Linear.forward
@@ -130,15 +119,15 @@ def test_adaptive_pool_does_nothing(monkeypatch):
 
 
 @breaks("lenet.nn-assumes-minibatches")
-def test_conv_refuses_unbatched_input(monkeypatch):
+def test_conv_normalises_over_the_batch(monkeypatch):
     real = nn.Conv2d.forward
+    monkeypatch.setattr(nn.Conv2d, "forward", lambda self, x: real(self, x) - real(self, x).mean(0, keepdim=True))
 
-    def forward(self, x):
-        if x.dim() != 4:
-            raise RuntimeError("Expected 4-dimensional input")
-        return real(self, x)
 
-    monkeypatch.setattr(nn.Conv2d, "forward", forward)
+@breaks("lenet.nn-assumes-minibatches")
+def test_conv_keeps_only_the_first_image(monkeypatch):
+    real = nn.Conv2d.forward
+    monkeypatch.setattr(nn.Conv2d, "forward", lambda self, x: real(self, x[:1]))
 
 
 @breaks("lenet.output-grad-fn")
@@ -147,8 +136,15 @@ def test_linear_by_matmul_and_add(monkeypatch):
 
 
 @breaks("lenet.target-view-matches-output")
-def test_mse_loss_unreduced(monkeypatch):
-    monkeypatch.setattr(nn.MSELoss, "forward", lambda self, a, b: (a - b) ** 2)
+def test_view_of_a_vector_gives_a_column(monkeypatch):
+    real = torch.Tensor.view
+    monkeypatch.setattr(torch.Tensor, "view", lambda self, *shape: real(self, *shape[::-1]) if self.dim() == 1 else real(self, *shape))
+
+
+@breaks("lenet.target-view-matches-output")
+def test_linear_output_loses_the_batch(monkeypatch):
+    real = nn.Linear.forward
+    monkeypatch.setattr(nn.Linear, "forward", lambda self, x: real(self, x).squeeze(0) if self.out_features == 10 else real(self, x))
 
 
 @breaks("lenet.without-super-init")

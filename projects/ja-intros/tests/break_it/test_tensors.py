@@ -15,18 +15,13 @@ def test_long_tensor_is_32_bit(monkeypatch):
     monkeypatch.setattr(torch, "LongTensor", torch.IntTensor)
 
 
-@breaks("tensors.five-basic-types-plus-byte-and-char")
-def test_half_tensor_gone(monkeypatch):
-    monkeypatch.delattr(torch, "HalfTensor")
-
-
 @breaks("tensors.all-types-cpu-by-default")
 def test_zeros_default_to_another_device(monkeypatch):
     real = torch.zeros
     monkeypatch.setattr(torch, "zeros", lambda *size, **kwargs: real(*size, **{**kwargs, "device": "meta"}))
 
 
-@breaks("tensors.ones-like-and-zeros-as-in-numpy")
+@breaks("tensors.basic-ops-as-in-numpy")
 def test_zeros_gives_ones(monkeypatch):
     monkeypatch.setattr(torch, "zeros", torch.ones)
 
@@ -40,6 +35,11 @@ def test_indexing_reverses_rows(monkeypatch):
         return result.flip(0) if result.dim() >= 1 else result
 
     monkeypatch.setattr(torch.Tensor, "__getitem__", reversed_index)
+
+
+@breaks("tensors.add-operator")
+def test_plus_operator_subtracts(monkeypatch):
+    monkeypatch.setattr(torch.Tensor, "__add__", torch.Tensor.sub)
 
 
 @breaks("tensors.add-out-argument")
@@ -143,11 +143,6 @@ def test_add_does_not_broadcast(monkeypatch):
         return real(self, other)
 
     monkeypatch.setattr(torch.Tensor, "__add__", add_same_shape_only)
-
-
-@breaks("tensors.hold-gradient-information")
-def test_backward_does_nothing(monkeypatch):
-    monkeypatch.setattr(torch.Tensor, "backward", lambda self, *args, **kwargs: None)
 
 
 @breaks("tensors.used-almost-like-numpy")
