@@ -111,27 +111,10 @@ def autograd_of_affine(device, requires_grad=True, dtype="float32"):
 
 
 @checker
-def inplace_on(device, kind):
-    """An in-place add_ on a tensor around requires_grad=True, then backward where there is a graph.
-
-    kind: 'leaf' (x itself), 'non_leaf' (y = x * 2), 'leaf_under_no_grad' (x, inside torch.no_grad()).
-    """
+def inplace_on_leaf(device):
+    """x = torch.ones(3, requires_grad=True); x.add_(1): an in-place operation on the leaf one made."""
     x = torch.ones(3, device=device, requires_grad=True)
-
-    def run():
-        if kind == "leaf":
-            x.add_(1)
-        elif kind == "non_leaf":
-            y = x * 2
-            y.add_(1)
-            y.sum().backward()
-        elif kind == "leaf_under_no_grad":
-            with torch.no_grad():
-                x.add_(1)
-        else:
-            raise ValueError(kind)
-
-    return raised(run)
+    return raised(lambda: x.add_(1))
 
 
 @checker
@@ -157,12 +140,10 @@ def weight_data(device):
 
 
 @checker
-def non_leaf_grad(device, retain_grad=False):
+def non_leaf_grad(device):
     """004: x leaf, y = x**2, z = y.sum(), z.backward(): y.grad, and the warning reading it gives."""
     x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], device=device, requires_grad=True)
     y = x ** 2
-    if retain_grad:
-        y.retain_grad()
     z = y.sum()
     z.backward()
     with warnings.catch_warnings(record=True) as caught:
@@ -191,8 +172,10 @@ def signal_flow(device):
 
 
 @checker
-def simple_net_forward(device):
-    """001 Forward Method: output = model(torch.randn(1, 784)); its shape, and that model(x) ran forward."""
+def simple_net_forward(device, report=("shape", "forward_ran", "equals_layers_by_hand")):
+    """001 Forward Method: output = model(torch.randn(1, 784)). Reports the keys named in `report`:
+    'shape' (the output's), 'forward_ran' (model(x) called the module once), 'equals_layers_by_hand'
+    (the output is fc3(relu(fc2(relu(fc1(x))))) computed with torch.nn.functional)."""
     model = SimpleNet().to(device)
     dummy_input = torch.randn(1, 784).to(device)
     calls = []
@@ -200,11 +183,12 @@ def simple_net_forward(device):
     output = model(dummy_input)
     by_hand = F.linear(F.relu(F.linear(F.relu(F.linear(dummy_input, model.fc1.weight, model.fc1.bias)),
                                        model.fc2.weight, model.fc2.bias)), model.fc3.weight, model.fc3.bias)
-    return {
+    seen = {
         "shape": output.shape,
         "forward_ran": len(calls) == 1,
         "equals_layers_by_hand": bool(torch.allclose(output, by_hand, rtol=1e-5, atol=1e-6)),
     }
+    return {key: seen[key] for key in report}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,7 +301,7 @@ def non_scalar_backward(device, gradient=None):
 @checker
 def two_backwards(device, clear_between=None):
     """Two backward passes through nn.Linear(3, 2) on different inputs; `clear_between`:
-    None, 'module_zero_grad' (net.zero_grad()) or 'grad_none' (p.grad = None for each p).
+    None, or 'module_zero_grad' (net.zero_grad()).
 
     Reports whether weight.grad afterwards is the sum of both passes' gradients or only the last's.
     """
@@ -333,9 +317,6 @@ def two_backwards(device, clear_between=None):
     net(first).pow(2).sum().backward()
     if clear_between == "module_zero_grad":
         net.zero_grad()
-    elif clear_between == "grad_none":
-        for p in net.parameters():
-            p.grad = None
     elif clear_between is not None:
         raise ValueError(clear_between)
     net(second).pow(2).sum().backward()
@@ -380,44 +361,46 @@ def recorded_ops(device):
     return chain
 
 
-def _sum_of_squares(device):
-    """001's graph: x = 2, y = 3 (both requiring grad), z = x**2 + y**2."""
+def _node_kind(node):
+    """What a graph node is: a tensor, a variable (AccumulateGrad, holding a leaf), or an operation."""
+    if isinstance(node, torch.Tensor):
+        return "tensor"
+    if getattr(node, "variable", None) is not None:
+        return "variable"
+    return "operation" if isinstance(node, Node) else type(node).__name__
+
+
+@checker
+def sum_of_squares_graph(device, report=("output", "intermediate", "inputs", "acyclic")):
+    """001: z = x**2 + y**2 at x = 2, y = 3, and the graph torch links from z (z.grad_fn, then
+    next_functions). A node that is one of the computation's tensors (z, x**2, y**2, x, y), or an
+    AccumulateGrad holding x or y, is named by that tensor; any other node by its type.
+
+    Reports the keys named in `report`: 'output' (z's node), 'intermediate' (what it links to),
+    'inputs' (what those link to), 'acyclic' (nodes were found and no path meets a node twice),
+    'kinds' (the sorted kinds of all nodes: 'tensor', 'variable', 'operation').
+    """
     x = torch.tensor(2.0, device=device, requires_grad=True)
     y = torch.tensor(3.0, device=device, requires_grad=True)
-    return x, y, x ** 2 + y ** 2
+    x_squared, y_squared = x ** 2, y ** 2
+    z = x_squared + y_squared
+    names = [(z, "z"), (x_squared, "x**2"), (y_squared, "y**2"), (x, "x"), (y, "y")]
 
+    def name(node):
+        held = getattr(node, "variable", node)
+        return next((label for tensor, label in names if held is tensor), _node_name(node))
 
-@checker
-def graph_node_kind(device):
-    """z = x**2 + y**2: are the recorded graph's nodes tensors, or operations (autograd Nodes)?"""
-    nodes, _ = _walk(_sum_of_squares(device)[2].grad_fn)
-    if not nodes:
-        return "none"
-    if all(isinstance(n, torch.Tensor) for n in nodes):
-        return "tensors"
-    if all(isinstance(n, Node) for n in nodes):
-        return "operations"
-    return "mixed"
-
-
-@checker
-def sum_of_squares_graph(device):
-    """001: z = x**2 + y**2. Output node, intermediate nodes, the input variables, and acyclicity."""
-    x, y, z = _sum_of_squares(device)
-    nodes, cyclic = _walk(z.grad_fn)
     root = z.grad_fn
-    middle = [n for n, _ in root.next_functions] if root is not None else []
-    inputs = []
-    for node in middle:
-        for leaf, _ in getattr(node, "next_functions", ()):
-            variable = getattr(leaf, "variable", None)
-            inputs.append("x" if variable is x else "y" if variable is y else _node_name(leaf))
-    return {
-        "output": _node_name(root),
-        "intermediate": [_node_name(n) for n in middle],
-        "inputs": inputs,
+    nodes, cyclic = _walk(root)
+    middle = [n for n, _ in getattr(root, "next_functions", ())]
+    seen = {
+        "output": name(root),
+        "intermediate": [name(n) for n in middle],
+        "inputs": [name(leaf) for node in middle for leaf, _ in getattr(node, "next_functions", ())],
         "acyclic": bool(nodes) and not cyclic,
+        "kinds": sorted({_node_kind(n) for n in nodes}),
     }
+    return {key: seen[key] for key in report}
 
 
 @checker

@@ -76,14 +76,6 @@ def result_in_mode(device, mode, observe="requires_grad"):
 
 
 @checker
-def set_grad_enabled_call_echo(device, mode):
-    """What the REPL echoes after `torch.set_grad_enabled(mode)` as a statement: repr of its value, None if None."""
-    with _grad_mode_restored():
-        value = torch.set_grad_enabled(mode)
-    return None if value is None else repr(value)
-
-
-@checker
 def backward_after_no_grad(device):
     """y = (x * 2).sum() computed inside torch.no_grad(); then y.backward()."""
     x = torch.ones(2, 2, device=device, requires_grad=True)
@@ -167,29 +159,16 @@ def _in_thread(target):
 
 
 @checker
-def grad_mode_across_threads(device, where):
-    """Thread locality: y = x * 2 in this thread and in another, one of them having disabled grad.
-
-    where: 'this_thread_ctx' (this thread is inside set_grad_enabled(False) while the other computes),
-           'other_thread_fn' (the other thread calls set_grad_enabled(False) as a function; this thread
-           computes after joining it).
-    """
+def grad_mode_across_threads(device):
+    """Thread locality: while this thread is inside torch.set_grad_enabled(False), y = x * 2 computed
+    here and, meanwhile, in another thread: does each require grad?"""
     x = torch.ones(2, device=device, requires_grad=True)
     other = {}
 
-    if where == "this_thread_ctx":
-        def work():
-            other["requires_grad"] = _compute(x).requires_grad
-        with torch.set_grad_enabled(False):
-            _in_thread(work)
-            this = _compute(x).requires_grad
-    elif where == "other_thread_fn":
-        def work():
-            torch.set_grad_enabled(False)
-            other["requires_grad"] = _compute(x).requires_grad
-        with _grad_mode_restored():
-            _in_thread(work)
-            this = _compute(x).requires_grad
-    else:
-        raise ValueError(where)
+    def work():
+        other["requires_grad"] = _compute(x).requires_grad
+
+    with torch.set_grad_enabled(False):
+        _in_thread(work)
+        this = _compute(x).requires_grad
     return {"this_thread": this, "other_thread": other.get("requires_grad")}

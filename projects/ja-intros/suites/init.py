@@ -29,11 +29,14 @@ def init_in_place(device):
 
 
 @checker
-def call_init(device, name, target="weight", args=None):
-    """Call nn.init.<name> on a Linear(300, 200)'s weight or bias, as the document writes the call."""
-    dense = nn.Linear(300, 200).to(device)
-    tensor = getattr(dense, target)
-    return raised(lambda: getattr(nn.init, name)(tensor, **(args or {})))
+def call_init(device, calls, target="weight"):
+    """For each name in `calls` ({name: keyword arguments}), call nn.init.<name> on a new
+    Linear(300, 200)'s weight or bias, as the document writes the call: the exception it raises, or None."""
+    found = {}
+    for name, args in calls.items():
+        tensor = getattr(nn.Linear(300, 200).to(device), target)
+        found[name] = raised(lambda: getattr(nn.init, name)(tensor, **(args or {})))["raises"]
+    return found
 
 
 @checker

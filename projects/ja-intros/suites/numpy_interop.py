@@ -35,17 +35,18 @@ def array_after_tensor_write(device, copy=False):
 
 
 @checker
-def from_numpy_dtype(device, values):
-    return torch.from_numpy(np.array(values)).dtype
+def from_numpy_dtype(device, values, dtype=None):
+    """torch.from_numpy(np.array(values[, dtype])).dtype: the dtype torch gives the tensor."""
+    return torch.from_numpy(np.array(values, dtype=dtype)).dtype
 
 
 @checker
 def tensor_after_clone_numpy_write(device):
-    """b = a.clone().numpy(); b[0] = -1: what a and b hold."""
+    """b = a.clone().numpy(); b[0] = -1: what a holds, and whether b shares a's memory."""
     a = torch.tensor(np.array([1, 2, 3, 4]))
     b = a.clone().numpy()
     b[0] = -1
-    return {"tensor": a, "array": b}
+    return {"tensor": a, "shares_memory": bool(np.shares_memory(a.numpy(), b))}
 
 
 @checker

@@ -62,22 +62,6 @@ def trajectory(device, optimizer, steps, theta0=problem.THETA0, **hyper):
 
 
 @checker
-def scalar_descent(device, optimizer, lr, x0, steps, report=None):
-    """torch.optim.<optimizer>([x], lr) minimising f(x) = x² from x0: x after each step
-    (or only after the steps listed in `report`)."""
-    x = torch.tensor(float(x0), device=device, requires_grad=True)
-    opt = getattr(torch.optim, optimizer)([x], lr=lr)
-    seen = []
-    for step in range(1, steps + 1):
-        opt.zero_grad()
-        (x ** 2).backward()
-        opt.step()
-        if report is None or step in report:
-            seen.append(x.item())
-    return seen
-
-
-@checker
 def gradient_descent_doc_code(device):
     """001's Gradient Descent code, as written: x = 10, lr 0.1, 100 iterations of x = x - lr * 2x."""
     def f(x):
@@ -228,6 +212,19 @@ def param_groups_of(device, model="conv_bn_relu", lr=1e-3, momentum=None):
 
 
 @checker
+def parameters_stepped(device, passed):
+    """003's Net (conv1 -> bn -> relu), optim.SGD(lr=1e-3) given only the parameters of the children
+    named in `passed`: after one backward and step, the sorted names of the net's parameters that changed."""
+    net = ConvBnReluNet().to(device)
+    opt = torch.optim.SGD([p for name in passed for p in getattr(net, name).parameters()], lr=1e-3)
+    before = {name: p.detach().clone() for name, p in net.named_parameters()}
+    opt.zero_grad()
+    net(torch.randn(4, 3, 8, 8, device=device)).pow(2).mean().backward()
+    opt.step()
+    return sorted(name for name, p in net.named_parameters() if not torch.equal(before[name], p.detach()))
+
+
+@checker
 def momentum_speeds_convergence(device, lr, momentum, steps):
     """On the fixed ill-conditioned problem: is L(θ) after `steps` SGD steps lower with momentum than without?"""
     final = []
@@ -251,8 +248,6 @@ def doc_training_loop(device, example):
     'sgd-entry' (001, SGD): nn.Linear(10, 1), torch.randn(10) -> torch.randn(1), one step.
     'adam-entry' (001, Adam): nn.Linear(10, 1), fixed inputs (32, 10) and targets (32, 1),
         MSELoss, Adam lr=0.001, 100 epochs.
-    'backward-entry' (001, Backward Method): nn.Linear(1, 1) on [[1],[2],[3]] -> [[2],[4],[6]],
-        SGD lr=0.01: backward, step, then zero_grad.
     Returns: whether the loss on the loop's data (for 'optim-entry', on 256 other draws) is lower
     after the loop than before it, whether every parameter changed, and the type of loss.item().
     """
@@ -276,14 +271,6 @@ def doc_training_loop(device, example):
         model, epochs = nn.Linear(10, 1).to(device), 100
         opt = torch.optim.Adam(model.parameters(), lr=0.001)
         held_out = torch.randn(32, 10, device=device), torch.randn(32, 1, device=device)
-
-        def batch():
-            return held_out
-    elif example == "backward-entry":
-        model, epochs = nn.Linear(1, 1).to(device), 1
-        opt = torch.optim.SGD(model.parameters(), lr=0.01)
-        held_out = (torch.tensor([[1.0], [2.0], [3.0]], device=device, requires_grad=True),
-                    torch.tensor([[2.0], [4.0], [6.0]], device=device))
 
         def batch():
             return held_out

@@ -22,14 +22,19 @@ def test_train_false_ignored(monkeypatch):
 
 
 @breaks("eval_mode.dropout-on-in-train")
-def test_dropout_without_rescaling(monkeypatch):
+def test_dropout_never_on(monkeypatch):
+    monkeypatch.setattr(nn.Dropout, "forward", lambda self, x: F.dropout(x, self.p, False, self.inplace))
+
+
+@breaks("eval_mode.dropout-off-in-eval")
+def test_dropout_in_eval_scales_by_keep_probability(monkeypatch):
     real = F.dropout
 
-    def unscaled(input, p=0.5, training=True, inplace=False):
+    def scaled_in_eval(input, p=0.5, training=True, inplace=False):
         out = real(input, p, training, inplace)
-        return out * (1 - p) if training else out
+        return out if training else out / (1 - p)
 
-    monkeypatch.setattr(F, "dropout", unscaled)
+    monkeypatch.setattr(F, "dropout", scaled_in_eval)
 
 
 @breaks("eval_mode.dropout-off-in-eval")

@@ -36,7 +36,7 @@ def test_typo_accepted(monkeypatch):
     monkeypatch.setattr(nn.init, "kamiming_normal_", nn.init.kaiming_normal_, raising=False)
 
 
-@breaks("init.bias-normal")
+@breaks("init.bias-like-weight")
 def test_normal_refuses_vectors(monkeypatch):
     real = nn.init.normal_
 
