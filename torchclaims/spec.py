@@ -266,10 +266,17 @@ def load_catalogue(specs_dir: Path, *, checkers=None, sources_dir: Path | None =
     return Catalogue(tuple(claims), documents, specs_dir)
 
 
+def _check_key(claim: Claim) -> str:
+    """What makes two claims the same check: source, checker, arguments, expectation, devices."""
+    return json.dumps([claim.source, claim.checker_name, claim.args, claim.expect, claim.devices],
+                      sort_keys=True, ensure_ascii=False, default=str)
+
+
 def semantic_problems(claims: list[Claim], documents: dict[str, Document], checkers) -> list[Problem]:
     """What a schema cannot say: unique ids, known documents and checkers, valid ranges."""
     problems = []
     first_seen: dict[str, Claim] = {}
+    same_check: dict[str, Claim] = {}
     for claim in claims:
         def problem(field_name: str, message: str, claim=claim):
             problems.append(Problem(claim.file, claim.line, claim.id, field_name, message))
@@ -280,6 +287,10 @@ def semantic_problems(claims: list[Claim], documents: dict[str, Document], check
         first_seen.setdefault(claim.id, claim)
         if documents and claim.source not in documents:
             problem("source", f"unknown document {claim.source!r}; expected one of: {', '.join(sorted(documents))}")
+        if (twin := same_check.get(_check_key(claim))) is not None:
+            problem("check", f"the same check as {twin.id} ({twin.file}:{twin.line}): same source, check, args, "
+                             "expect and devices; one claim says it once")
+        same_check.setdefault(_check_key(claim), claim)
         if checkers is not None and claim.checker_name not in checkers and f"{claim.topic}.*" not in checkers:
             problem("check", f"no checker {claim.check!r} in suites/{claim.topic}.py")
         if (claim.devices == "parity") != (claim.expect == PARITY_EXPECT):
