@@ -45,7 +45,9 @@ def cmd_run(args, pytest_args: list[str]) -> int:
     # process, xdist workers included, and claims never use it
     specs = _project(args).specs_dir
     sources = _sources(args)
-    argv = [str(specs), "-p", "torchclaims.plugin", "-p", "no:hypothesispytest", "--specs", str(specs),
+    # this process imported torchclaims before pytest could mark its plugin for assertion rewriting
+    quiet = ["-W", "ignore:Module already imported so cannot be rewritten:pytest.PytestAssertRewriteWarning"]
+    argv = [str(specs), *quiet, "-p", "torchclaims.plugin", "-p", "no:hypothesispytest", "--specs", str(specs),
             "--results", str(args.results), *(["--sources", str(sources)] if sources else []),
             *pytest_args, *_work_stealing(pytest_args)]
     results = Path(args.results)
