@@ -8,31 +8,139 @@ The decorated test applies the break (with monkeypatch, so it is undone afterwar
 the decorator then evaluates the claim and asserts the verdict is `fails`. A check
 that cannot fail is a defect: tests/test_break_it_coverage.py requires one such test
 for every registered checker.
+
+Each break is also kept as data (`BREAKS`), and running one records which of the fields the
+judge compares it changed (`VARIATIONS`): the coverage test requires every compared field of
+a checker to change under at least one of its breaks. A break may ask for `monkeypatch`,
+`tmp_path` and `request` (only `request.addfinalizer`), so it can also run outside pytest's
+fixtures, in whichever process needs its variation.
 """
 
 from __future__ import annotations
 
-from functools import wraps
+import inspect
+import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass
+from functools import cache, wraps
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
 
 from torchclaims.catalogue import default_catalogue
 from torchclaims.devices import Target
-from torchclaims.evaluate import evaluate
-from torchclaims.judge import Verdict
+from torchclaims.evaluate import Outcome, evaluate
+from torchclaims.judge import DEFAULT_ATOL, DEFAULT_RTOL, Verdict, mismatch
 from torchclaims.plugin import explain
 
-# claim ids that some break-it test breaks; filled as test modules are imported
+Field = tuple[str, ...]  # a path of keys into an observation; () is the whole of it
+FIXTURES = ("monkeypatch", "tmp_path", "request")
+
+
+@dataclass(frozen=True)
+class Break:
+    """One break-it test: the claim it breaks, on which device, and the function that breaks it."""
+
+    name: str  # module.function, unique
+    claim_id: str
+    device: str
+    apply: Callable
+
+    @property
+    def claim(self):
+        return default_catalogue().by_id()[self.claim_id]
+
+
+# every break, in the order its module defines them; filled as test modules are imported
+BREAKS: dict[str, Break] = {}
+# claim ids that some break-it test breaks
 BROKEN_CLAIMS: set[str] = set()
+# break name -> the compared fields it changed; filled as breaks run, in this process
+VARIATIONS: dict[str, frozenset[Field]] = {}
+
+
+def compared_fields(expect: Any, path: Field = ()) -> set[Field]:
+    """The fields the judge compares: the keys of `expect`, recursively; a non-mapping is one field."""
+    if not isinstance(expect, dict) or not expect:
+        return {path}
+    return set().union(*(compared_fields(value, path + (key,)) for key, value in expect.items()))
+
+
+_ABSENT = object()
+
+
+def _at(observation: Any, path: Field) -> Any:
+    for key in path:
+        if not isinstance(observation, dict) or key not in observation:
+            return _ABSENT
+        observation = observation[key]
+    return observation
+
+
+def changed_fields(claim, unbroken: Outcome, broken: Outcome) -> frozenset[Field]:
+    """The compared fields in which the two observations differ, as the judge would see it."""
+    if unbroken.verdict in (Verdict.ERROR, Verdict.NOT_RUN):
+        return frozenset()  # no observation to vary from
+    tolerance = claim.tolerance or {}
+    rtol, atol = tolerance.get("rtol", DEFAULT_RTOL), tolerance.get("atol", DEFAULT_ATOL)
+    changed = set()
+    for field in compared_fields(claim.expect):
+        before = _at(unbroken.observed, field)
+        after = _at(broken.observed, field) if broken.verdict not in (Verdict.ERROR, Verdict.NOT_RUN) else _ABSENT
+        if (before is _ABSENT) != (after is _ABSENT) or (
+                before is not _ABSENT and mismatch(after, before, rtol, atol) is not None):
+            changed.add(field)
+    return frozenset(changed)
+
+
+def _target(claim, device: str) -> Target:
+    return Target(device, parity=claim.devices == "parity")
+
+
+@cache
+def unbroken_outcome(claim_id: str, device: str) -> Outcome:
+    """The claim evaluated with nothing broken, once per process."""
+    claim = default_catalogue().by_id()[claim_id]
+    return evaluate(claim, _target(claim, device))
+
+
+class _Finalizers:
+    """The part of pytest's `request` a break may use."""
+
+    def __init__(self, stack: ExitStack):
+        self.addfinalizer = stack.callback
+
+
+def variation(brk: Break) -> frozenset[Field]:
+    """The fields `brk` changes: recorded if it ran in this process, else found by running it here."""
+    if brk.name not in VARIATIONS:
+        unbroken = unbroken_outcome(brk.claim_id, brk.device)
+        with ExitStack() as stack:
+            fixtures = {"monkeypatch": stack.enter_context(pytest.MonkeyPatch.context()),
+                        "tmp_path": Path(stack.enter_context(tempfile.TemporaryDirectory())),
+                        "request": _Finalizers(stack)}
+            brk.apply(**{name: fixtures[name] for name in inspect.signature(brk.apply).parameters})
+            broken = evaluate(brk.claim, _target(brk.claim, brk.device))
+        VARIATIONS[brk.name] = changed_fields(brk.claim, unbroken, broken)
+    return VARIATIONS[brk.name]
 
 
 def breaks(claim_id: str, device: str = "cpu"):
     def decorate(test):
+        unknown = set(inspect.signature(test).parameters) - set(FIXTURES)
+        assert not unknown, f"{test.__name__}: a break may only ask for {FIXTURES}, not {sorted(unknown)}"
+        brk = Break(f"{test.__module__}.{test.__name__}", claim_id, device, test)
+        BREAKS[brk.name] = brk
         BROKEN_CLAIMS.add(claim_id)
 
         @wraps(test)
         def run_broken(*args, **kwargs):
-            claim = default_catalogue().by_id()[claim_id]
+            claim = brk.claim
+            unbroken = unbroken_outcome(claim_id, device)
             test(*args, **kwargs)
-            outcome = evaluate(claim, Target(device, parity=claim.devices == "parity"))
+            outcome = evaluate(claim, _target(claim, device))
+            VARIATIONS[brk.name] = changed_fields(claim, unbroken, outcome)
             assert outcome.verdict is Verdict.FAILS, (
                 f"with the behaviour broken, {claim_id} should fail, but its verdict is "
                 f"{outcome.verdict.value}:\n{explain(claim, outcome)}")
