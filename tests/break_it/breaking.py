@@ -80,14 +80,14 @@ def _at(observation: Any, path: Field) -> Any:
 
 def changed_fields(claim, unbroken: Outcome, broken: Outcome) -> frozenset[Field]:
     """The compared fields in which the two observations differ, as the judge would see it."""
-    if unbroken.verdict in (Verdict.ERROR, Verdict.NOT_RUN):
-        return frozenset()  # no observation to vary from
+    if {unbroken.verdict, broken.verdict} & {Verdict.ERROR, Verdict.NOT_RUN}:
+        return frozenset()  # no observation on one side: nothing the judge compares has varied
     tolerance = claim.tolerance or {}
     rtol, atol = tolerance.get("rtol", DEFAULT_RTOL), tolerance.get("atol", DEFAULT_ATOL)
     changed = set()
     for field in compared_fields(claim.expect):
         before = _at(unbroken.observed, field)
-        after = _at(broken.observed, field) if broken.verdict not in (Verdict.ERROR, Verdict.NOT_RUN) else _ABSENT
+        after = _at(broken.observed, field)
         if (before is _ABSENT) != (after is _ABSENT) or (
                 before is not _ABSENT and mismatch(after, before, rtol, atol) is not None):
             changed.add(field)

@@ -165,3 +165,109 @@ def test_item_rounds_like_print(monkeypatch):
 def test_dimensions_capped_at_eight(monkeypatch):
     real = torch.ones
     monkeypatch.setattr(torch, "ones", lambda size, **kwargs: real(list(size)[:8], **kwargs))
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+@breaks("tensors.add-function")
+def test_add_function_adds_in_place(monkeypatch):
+    monkeypatch.setattr(torch, "add", lambda x, y, **kwargs: x.add_(y))
+
+
+@breaks("tensors.add-function")
+def test_add_function_flattens(monkeypatch):
+    real = torch.add
+    monkeypatch.setattr(torch, "add", lambda *args, **kwargs: real(*args, **kwargs).reshape(-1))
+
+
+@breaks("tensors.ops-example-matmul")
+def test_matmul_gives_a_flat_double(monkeypatch):
+    real = torch.matmul
+    monkeypatch.setattr(torch, "matmul", lambda a, b: real(a, b).double().reshape(-1))
+
+
+@breaks("tensors.all-types-cpu-by-default")
+def test_constructors_default_to_another_device(monkeypatch):
+    real = torch.tensor
+    monkeypatch.setattr(torch, "tensor", lambda data, **kwargs: real(data, **{**kwargs, "device": "meta"}))
+    for name in ("FloatTensor", "LongTensor", "IntTensor", "ShortTensor", "DoubleTensor", "ByteTensor", "CharTensor"):
+        dtype = getattr(torch, name).dtype
+        monkeypatch.setattr(torch, name, lambda *size, dtype=dtype: torch.empty(*size, dtype=dtype, device="meta"))
+
+
+@breaks("tensors.three-indices-give-an-element")
+def test_indexing_off_by_one(monkeypatch):
+    real = torch.Tensor.__getitem__
+    monkeypatch.setattr(torch.Tensor, "__getitem__", lambda self, index: real(self, index) + 1)
+
+
+@breaks("tensors.item-of-int-tensor")
+def test_item_off_by_one(monkeypatch):
+    real = torch.Tensor.item
+    monkeypatch.setattr(torch.Tensor, "item", lambda self: real(self) + 1)
+
+
+@breaks("tensors.float-tensor-is-32-bit-float")
+def test_is_floating_point_inverted(monkeypatch):
+    real = torch.Tensor.is_floating_point
+    monkeypatch.setattr(torch.Tensor, "is_floating_point", lambda self: not real(self))
+
+
+@breaks("tensors.item-gives-full-precision")
+def test_print_with_two_decimals(monkeypatch):
+    monkeypatch.setattr(torch._tensor_str.PRINT_OPTS, "precision", 2)
+
+
+@breaks("tensors.item-gives-full-precision")
+def test_item_off_by_a_hundredth(monkeypatch):
+    real = torch.Tensor.item
+    monkeypatch.setattr(torch.Tensor, "item", lambda self: real(self) + 0.01)
+
+
+@breaks("tensors.size-slice-drops-batch")
+def test_zeros_drops_its_first_dimension(monkeypatch):
+    real = torch.zeros
+    monkeypatch.setattr(torch, "zeros", lambda *size, **kwargs: real(*size[1:], **kwargs))
+
+
+@breaks("tensors.scalar-is-0-dimensional")
+def test_tensor_gives_double(monkeypatch):
+    real = torch.tensor
+    monkeypatch.setattr(torch, "tensor", lambda data, **kwargs: real(data, **kwargs).double())
+
+
+@breaks("tensors.scalar-is-0-dimensional")
+def test_ndim_counts_one_more(monkeypatch):
+    monkeypatch.setattr(torch.Tensor, "ndim", property(lambda self: self.dim() + 1))
+
+
+@breaks("tensors.hold-gradient-information")
+def test_tensor_created_with_a_zero_grad(monkeypatch):
+    real = torch.tensor
+
+    def tensor(data, **kwargs):
+        made = real(data, **kwargs)
+        if made.requires_grad:
+            made.grad = torch.zeros_like(made)
+        return made
+
+    monkeypatch.setattr(torch, "tensor", tensor)
+
+
+@breaks("tensors.hold-gradient-information")
+def test_tensor_ignoring_requires_grad(monkeypatch):
+    real = torch.tensor
+    monkeypatch.setattr(torch, "tensor", lambda data, requires_grad=False, **kwargs: real(data, **kwargs))
+    monkeypatch.setattr(torch.Tensor, "backward", lambda self, *args, **kwargs: None)
+
+
+@breaks("tensors.view-sizes-4x4")
+def test_randn_adds_a_leading_dimension(monkeypatch):
+    real = torch.randn
+    monkeypatch.setattr(torch, "randn", lambda *size, **kwargs: real(1, *size, **kwargs))
+
+
+@breaks("tensors.view-sizes-4x4")
+def test_view_always_flattens(monkeypatch):
+    real = torch.Tensor.view
+    monkeypatch.setattr(torch.Tensor, "view", lambda self, *shape: real(self, -1))
