@@ -39,11 +39,15 @@ def test_every_compared_field_varies(checker):
         pytest.skip("no break-it test (test_every_checker_has_a_break_it_test reports it)")
     from tests.break_it.breaking import VARIATIONS
 
-    varied = set()
+    varied, measured = set(), False
     for brk in sorted(own, key=lambda brk: brk.name not in VARIATIONS):  # the recorded ones first
         if fields <= varied:
             break
-        varied |= variation(brk)
+        if (changed := variation(brk)) is not None:
+            varied |= changed
+            measured = True
+    if not measured:
+        pytest.skip(f"{checker}: none of its broken claims passes unbroken here, so no break can vary it")
     constant = sorted(fields - varied)
     assert not constant, (
         f"{checker}: {', '.join(_name(field) for field in constant)} never changes under its breaks "

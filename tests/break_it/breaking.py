@@ -56,8 +56,9 @@ class Break:
 BREAKS: dict[str, Break] = {}
 # claim ids that some break-it test breaks
 BROKEN_CLAIMS: set[str] = set()
-# break name -> the compared fields it changed; filled as breaks run, in this process
-VARIATIONS: dict[str, frozenset[Field]] = {}
+# break name -> the compared fields it changed (None: its claim does not pass unbroken here);
+# filled as breaks run, in this process
+VARIATIONS: dict[str, frozenset[Field] | None] = {}
 
 
 def compared_fields(expect: Any, path: Field = ()) -> set[Field]:
@@ -78,10 +79,16 @@ def _at(observation: Any, path: Field) -> Any:
     return observation
 
 
-def changed_fields(claim, unbroken: Outcome, broken: Outcome) -> frozenset[Field]:
-    """The compared fields in which the two observations differ, as the judge would see it."""
-    if {unbroken.verdict, broken.verdict} & {Verdict.ERROR, Verdict.NOT_RUN}:
-        return frozenset()  # no observation on one side: nothing the judge compares has varied
+def changed_fields(claim, unbroken: Outcome, broken: Outcome) -> frozenset[Field] | None:
+    """The compared fields in which the two observations differ, as the judge would see it.
+
+    None when the claim does not pass unbroken here (e.g. a timing claim for an accelerator,
+    run on the CPU): there is no working behaviour for the break to vary from.
+    """
+    if not unbroken.verdict.passes:
+        return None
+    if broken.verdict in (Verdict.ERROR, Verdict.NOT_RUN):
+        return frozenset()  # no observation: nothing the judge compares has varied
     tolerance = claim.tolerance or {}
     rtol, atol = tolerance.get("rtol", DEFAULT_RTOL), tolerance.get("atol", DEFAULT_ATOL)
     changed = set()
@@ -112,7 +119,7 @@ class _Finalizers:
         self.addfinalizer = stack.callback
 
 
-def variation(brk: Break) -> frozenset[Field]:
+def variation(brk: Break) -> frozenset[Field] | None:
     """The fields `brk` changes: recorded if it ran in this process, else found by running it here."""
     if brk.name not in VARIATIONS:
         unbroken = unbroken_outcome(brk.claim_id, brk.device)
