@@ -109,3 +109,60 @@ def test_download_fetching_other_digits(monkeypatch):
         ondisk.write_mnist(Path(self.root), images, labels, train=True)
 
     monkeypatch.setattr(MNIST, "download", download)
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+def _getitem_changed(monkeypatch, dataset_class, change):
+    """dataset_class()[i] returns change(image, label) instead of (image, label)."""
+    real = dataset_class.__getitem__
+    monkeypatch.setattr(dataset_class, "__getitem__", lambda self, index: change(*real(self, index)))
+
+
+@breaks("datasets.augmentation-applied-while-training")
+def test_cifar_labels_off_by_one(monkeypatch):
+    _getitem_changed(monkeypatch, cifar_module.CIFAR10, lambda image, label: (image, (label + 1) % 10))
+
+
+@breaks("datasets.mnist-loader-batches")
+def test_collate_dropping_a_sample_and_changing_dtypes(monkeypatch):
+    real = tud._utils.collate.default_collate
+
+    def collate(batch):
+        images, labels = real(batch[:-1])
+        return images.double() * 3, labels.int()
+
+    monkeypatch.setattr(tud._utils.collate, "default_collate", collate)
+
+
+@breaks("datasets.mnist-sample-image-and-label")
+def test_mnist_one_sample_and_class_short(monkeypatch):
+    real = MNIST.__len__
+    monkeypatch.setattr(MNIST, "__len__", lambda self: real(self) - 1)
+    monkeypatch.setattr(MNIST, "classes", MNIST.classes[:-1])
+
+
+@breaks("datasets.mnist-sample-image-and-label")
+def test_mnist_images_in_colour_and_one_row_short(monkeypatch):
+    _getitem_changed(monkeypatch, MNIST, lambda image, label:
+                     (image.convert("RGB").resize((image.size[0], image.size[1] - 1)), label))
+
+
+class _NotAPILImage:
+    """An image that is not a PIL image, with a PIL image's mode, size and pixels."""
+
+    def __init__(self, image):
+        self.image, self.mode, self.size = image, image.mode, image.size
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.image, dtype=dtype)
+
+
+@breaks("datasets.mnist-sample-image-and-label")
+def test_mnist_images_not_pil(monkeypatch):
+    _getitem_changed(monkeypatch, MNIST, lambda image, label: (_NotAPILImage(image), label))
+
+
+@breaks("datasets.mnist-tensor-shape")
+def test_mnist_tensors_double_with_tensor_labels(monkeypatch):
+    _getitem_changed(monkeypatch, MNIST, lambda image, label: (image.double().unsqueeze(0), torch.tensor(label)))
