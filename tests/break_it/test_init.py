@@ -54,3 +54,11 @@ def test_linear_default_really_he(monkeypatch):
     real = nn.init.kaiming_normal_
     monkeypatch.setattr(nn.init, "kaiming_uniform_",
                         lambda tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", **k: real(tensor, 0, mode, "relu"))
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+@breaks("init.uniform-bounds")
+def test_uniform_upper_bound_one_too_high(monkeypatch):
+    real = nn.init.uniform_
+    monkeypatch.setattr(nn.init, "uniform_", lambda tensor, a=0.0, b=1.0, **k: real(tensor, a, b + 1, **k))
