@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.break_it.breaking import BREAKS, BROKEN_CLAIMS, compared_fields, variation
+from tests.break_it.breaking import BREAKS, BROKEN_CLAIMS, compared_fields, is_recorded, variation
 from torchclaims.catalogue import default_catalogue
 from torchclaims.checkers import REGISTRY
 
@@ -30,20 +30,20 @@ def test_every_checker_has_a_break_it_test():
 
 
 @pytest.mark.parametrize("checker", CHECKERS)
-def test_every_compared_field_varies(checker):
-    """Breaks already run in this process count as they are; the others are run here, until all fields vary."""
+def test_every_compared_field_varies(checker, request):
+    """Breaks already run, in this process or (through pytest's cache) in another worker, count as
+    they were recorded; the others are run here, until every field has varied."""
     fields = set().union(*(compared_fields(claim.expect) for claim in CLAIMS.values()
                            if claim.checker_name == checker))
     own = [brk for brk in BREAKS.values() if brk.claim_id in CLAIMS and brk.claim.checker_name == checker]
     if not own:
         pytest.skip("no break-it test (test_every_checker_has_a_break_it_test reports it)")
-    from tests.break_it.breaking import VARIATIONS
-
+    cache = getattr(request.config, "cache", None)  # None with -p no:cacheprovider
     varied, measured = set(), False
-    for brk in sorted(own, key=lambda brk: brk.name not in VARIATIONS):  # the recorded ones first
+    for brk in sorted(own, key=lambda brk: not is_recorded(brk, cache)):  # the recorded ones first
         if fields <= varied:
             break
-        if (changed := variation(brk)) is not None:
+        if (changed := variation(brk, cache)) is not None:
             varied |= changed
             measured = True
     if not measured:

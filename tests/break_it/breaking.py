@@ -18,6 +18,7 @@ fixtures, in whichever process needs its variation.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import tempfile
 from contextlib import ExitStack
@@ -28,7 +29,9 @@ from typing import Any, Callable
 
 import pytest
 
+import torchclaims.evaluate as evaluate_module
 from torchclaims.catalogue import default_catalogue
+from torchclaims.checkers import REGISTRY
 from torchclaims.devices import Target
 from torchclaims.evaluate import Outcome, evaluate
 from torchclaims.judge import DEFAULT_ATOL, DEFAULT_RTOL, Verdict, mismatch
@@ -119,17 +122,60 @@ class _Finalizers:
         self.addfinalizer = stack.callback
 
 
-def variation(brk: Break) -> frozenset[Field] | None:
-    """The fields `brk` changes: recorded if it ran in this process, else found by running it here."""
-    if brk.name not in VARIATIONS:
-        unbroken = unbroken_outcome(brk.claim_id, brk.device)
-        with ExitStack() as stack:
-            fixtures = {"monkeypatch": stack.enter_context(pytest.MonkeyPatch.context()),
-                        "tmp_path": Path(stack.enter_context(tempfile.TemporaryDirectory())),
-                        "request": _Finalizers(stack)}
-            brk.apply(**{name: fixtures[name] for name in inspect.signature(brk.apply).parameters})
-            broken = evaluate(brk.claim, _target(brk.claim, brk.device))
-        VARIATIONS[brk.name] = changed_fields(brk.claim, unbroken, broken)
+@cache
+def _fingerprint(brk: Break) -> str:
+    """What a recorded variation depends on: torch, the claim, the break's and the checker's
+    modules, and the harness that evaluates and judges."""
+    import torch
+
+    claim = brk.claim
+    files = [inspect.getsourcefile(brk.apply), inspect.getsourcefile(REGISTRY[claim.checker_name]),
+             *sorted(str(path) for path in Path(evaluate_module.__file__).parent.glob("*.py"))]
+    digest = hashlib.sha256(repr((torch.__version__, brk.device, claim.checker_name, claim.args, claim.expect,
+                                  claim.devices, claim.tolerance, claim.known)).encode())
+    for file in files:
+        digest.update(Path(file).read_bytes())
+    return digest.hexdigest()
+
+
+def _record(brk: Break, changed: frozenset[Field] | None, cache=None) -> None:
+    """Keep the variation for this process and, through pytest's cache, for the other xdist workers."""
+    VARIATIONS[brk.name] = changed
+    if cache is not None:
+        cache.set(f"torchclaims/variation/{brk.name}", {
+            "fingerprint": _fingerprint(brk),
+            "changed": None if changed is None else sorted(list(field) for field in changed)})
+
+
+def _recorded(brk: Break, cache) -> frozenset[Field] | None | bool:
+    """The variation another process recorded for this very break, torch and harness; False if none."""
+    if cache is None:
+        return False
+    entry = cache.get(f"torchclaims/variation/{brk.name}", None)
+    if not isinstance(entry, dict) or entry.get("fingerprint") != _fingerprint(brk):
+        return False
+    return None if entry["changed"] is None else frozenset(tuple(field) for field in entry["changed"])
+
+
+def is_recorded(brk: Break, cache=None) -> bool:
+    return brk.name in VARIATIONS or _recorded(brk, cache) is not False
+
+
+def variation(brk: Break, cache=None) -> frozenset[Field] | None:
+    """The fields `brk` changes: recorded by this process or (in `cache`) another, else found by running it here."""
+    if brk.name in VARIATIONS:
+        return VARIATIONS[brk.name]
+    if (found := _recorded(brk, cache)) is not False:
+        VARIATIONS[brk.name] = found
+        return found
+    unbroken = unbroken_outcome(brk.claim_id, brk.device)
+    with ExitStack() as stack:
+        fixtures = {"monkeypatch": stack.enter_context(pytest.MonkeyPatch.context()),
+                    "tmp_path": Path(stack.enter_context(tempfile.TemporaryDirectory())),
+                    "request": _Finalizers(stack)}
+        brk.apply(**{name: fixtures[name] for name in inspect.signature(brk.apply).parameters})
+        broken = evaluate(brk.claim, _target(brk.claim, brk.device))
+    _record(brk, changed_fields(brk.claim, unbroken, broken), cache)
     return VARIATIONS[brk.name]
 
 
@@ -141,17 +187,23 @@ def breaks(claim_id: str, device: str = "cpu"):
         BREAKS[brk.name] = brk
         BROKEN_CLAIMS.add(claim_id)
 
+        wanted = inspect.signature(test)
+
         @wraps(test)
-        def run_broken(*args, **kwargs):
+        def run_broken(**fixtures):
+            request = fixtures["request"]
             claim = brk.claim
             unbroken = unbroken_outcome(claim_id, device)
-            test(*args, **kwargs)
+            test(**{name: fixtures[name] for name in wanted.parameters})
             outcome = evaluate(claim, _target(claim, device))
-            VARIATIONS[brk.name] = changed_fields(claim, unbroken, outcome)
+            _record(brk, changed_fields(claim, unbroken, outcome), getattr(request.config, "cache", None))
             assert outcome.verdict is Verdict.FAILS, (
                 f"with the behaviour broken, {claim_id} should fail, but its verdict is "
                 f"{outcome.verdict.value}:\n{explain(claim, outcome)}")
 
+        # pytest gives the wrapper `request` too: its config holds the cache shared between workers
+        run_broken.__signature__ = wanted.replace(parameters=[
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY) for name in dict.fromkeys([*wanted.parameters, "request"])])
         return run_broken
 
     return decorate
