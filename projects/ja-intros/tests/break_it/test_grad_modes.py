@@ -107,7 +107,7 @@ def test_set_grad_enabled_ignoring_true(monkeypatch):
     class always_off(real):
         def __init__(self, mode):
             caller = sys._getframe(1).f_globals.get("__name__", "")
-            harness = caller == "torch" or caller.startswith(("torch.", "torchclaims"))
+            harness = caller in ("torch", "torchclaims") or caller.startswith(("torch.", "torchclaims."))
             super().__init__(mode if harness else False)
 
     monkeypatch.setattr(torch, "set_grad_enabled", always_off)
