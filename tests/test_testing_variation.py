@@ -31,3 +31,19 @@ def test_no_variation_without_an_observation_or_a_working_claim():
     claim = _claim({"x": 1})
     assert changed_fields(claim, _seen({"x": 1}), _seen(None, Verdict.ERROR)) == frozenset()
     assert changed_fields(claim, _seen({"x": 2}, Verdict.FAILS), _seen({"x": 3}, Verdict.FAILS)) is None
+
+
+def test_fields_of_a_claim_that_cannot_pass_here_are_not_asked_for():
+    from torchclaims.testing import VARIATIONS, Break, uncovered_fields
+
+    here, gpu_only = _claim({"x": 1}), Claim(id="t.gpu", topic="t", source="doc.txt", quote="q", says="s",
+                                            check="c", expect={"y": 1}, devices="cuda")
+    breaks_ = [Break("t.py::test_x", "t.c", "cpu", None, "t.py"), Break("t.py::test_gpu", "t.gpu", "cpu", None, "t.py")]
+    VARIATIONS.update({"t.py::test_x": frozenset({("x",)}), "t.py::test_gpu": None})
+    try:
+        assert uncovered_fields("c", breaks_, [here, gpu_only]) == ([], True)
+        VARIATIONS["t.py::test_x"] = frozenset()
+        assert uncovered_fields("c", breaks_, [here, gpu_only]) == ([("x",)], True)
+    finally:
+        for name in ("t.py::test_x", "t.py::test_gpu"):
+            VARIATIONS.pop(name)
