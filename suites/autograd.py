@@ -5,7 +5,6 @@ import warnings
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torch.autograd.graph import Node
 
 from torchclaims.checkers import checker
 from torchclaims.models import LeNet, OneConvNet, SimpleNet
@@ -387,6 +386,14 @@ def _sum_of_squares(device):
     return x, y, x ** 2 + y ** 2
 
 
+def _is_autograd_node(node) -> bool:
+    """An operation recorded by autograd: torch.autograd.graph.Node, which torch 1.13 lacks."""
+    node_type = getattr(torch.autograd.graph, "Node", None)
+    if node_type is not None:
+        return isinstance(node, node_type)
+    return hasattr(node, "next_functions") and not isinstance(node, torch.Tensor)  # torch < 2.0
+
+
 @checker
 def graph_node_kind(device):
     """z = x**2 + y**2: are the recorded graph's nodes tensors, or operations (autograd Nodes)?"""
@@ -395,7 +402,7 @@ def graph_node_kind(device):
         return "none"
     if all(isinstance(n, torch.Tensor) for n in nodes):
         return "tensors"
-    if all(isinstance(n, Node) for n in nodes):
+    if all(_is_autograd_node(n) for n in nodes):
         return "operations"
     return "mixed"
 

@@ -1,4 +1,4 @@
-"""The `torchclaims` command: run, list, validate, report, bench-compare, bench-machine."""
+"""The `torchclaims` command: run, list, validate, report, history, bench-compare, bench-machine."""
 
 from __future__ import annotations
 
@@ -88,6 +88,12 @@ def cmd_list(args, _extra) -> int:
     return 0
 
 
+def cmd_history(args, _extra) -> int:
+    from torchclaims.history.command import history
+
+    return history(args)
+
+
 def cmd_bench_compare(args, _extra) -> int:
     from torchclaims.bench.report import bench_compare
 
@@ -138,6 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = with_specs(commands.add_parser("validate", help="check the spec files; exit 2 if broken"))
     validate.set_defaults(handler=cmd_validate)
+
+    from torchclaims.history.command import add_history_parser
+
+    add_history_parser(with_specs(commands.add_parser(
+        "history", help="check every claim on every torch release line; write history.json",
+        description="Check every claim on every release line of the release list (one uv environment "
+                    "per release, removed after its run), pin each change to the first release with it, "
+                    "and write one results file per release and history.json. With --merge, only build "
+                    "history.json from results files.")), cmd_history)
 
     compare = commands.add_parser("bench-compare", help="CPU vs CUDA times from asv's results: table, CSV, HTML, PNG")
     compare.add_argument("--results-dir", default=".asv/results", help="asv's results directory (default: %(default)s)")
