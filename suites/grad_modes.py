@@ -1,6 +1,7 @@
 """Checkers for grad modes: torch.no_grad, torch.set_grad_enabled (context manager and function),
 torch.enable_grad, and their thread locality."""
 
+import re
 import threading
 from contextlib import contextmanager
 
@@ -80,7 +81,8 @@ def set_grad_enabled_call_echo(device, mode):
     """What the REPL echoes after `torch.set_grad_enabled(mode)` as a statement: repr of its value, None if None."""
     with _grad_mode_restored():
         value = torch.set_grad_enabled(mode)
-    return None if value is None else repr(value)
+    # a default object repr carries the object's address, which torch does not decide
+    return None if value is None else re.sub(r" at 0x[0-9a-fA-F]+>$", " at 0x...>", repr(value))
 
 
 @checker

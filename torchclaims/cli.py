@@ -61,6 +61,18 @@ def cmd_validate(args, _extra) -> int:
         return EXIT_BAD_SPECS
     checked = " and every quote is in its document" if args.sources else ""
     print(f"{len(catalogue.claims)} claims in {len(catalogue.topics())} topics are valid{checked}.")
+    if args.history:
+        from torchclaims.history.ranges import check_ranges, load_history
+
+        history = load_history(Path(args.history))
+        problems = check_ranges(history, catalogue)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        releases = ", ".join(r["torch"] for r in history["releases"])
+        if problems:
+            print(f"{len(problems)} known ranges contradict the measured history ({releases})", file=sys.stderr)
+            return EXIT_BAD_SPECS
+        print(f"Every known range agrees with the measured history ({releases}).")
     return 0
 
 
@@ -143,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(handler=cmd_list)
 
     validate = with_specs(commands.add_parser("validate", help="check the spec files; exit 2 if broken"))
+    validate.add_argument("--history", default=None, metavar="JSON",
+                          help="also check every known since / torch range against this measured history.json")
     validate.set_defaults(handler=cmd_validate)
 
     from torchclaims.history.command import add_history_parser
