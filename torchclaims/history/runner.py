@@ -118,14 +118,23 @@ class UvRunner:
         shutil.rmtree(env_dir, ignore_errors=True)
 
     def prune(self, env_dir: Path) -> None:
-        """Drop this release's big wheels (torch, torchvision, triton, nvidia-*) from uv's cache:
-        with them, the cache grows by about 5 GB per release; without, a rebuild downloads again."""
+        """Drop this release's own big wheels (torch, torchvision, triton) from uv's cache once it is
+        done; CUDA's nvidia-* wheels are shared by neighbouring releases and go in close()."""
         frozen = subprocess.run(["uv", "pip", "freeze", "--python", str(env_dir / "bin" / "python")],
                                 capture_output=True, text=True, env=self._env()).stdout.splitlines()
-        names = [line.split("==")[0] for line in frozen if "==" in line]
-        big = [n for n in names if n.lower() in BIG_PACKAGES or n.lower().startswith("nvidia-")]
-        if big:
-            self._uv("cache", "clean", "-q", *big)
+        names = [line.split("==")[0].lower() for line in frozen if "==" in line]
+        self._shared.update(n for n in names if n.startswith("nvidia-"))
+        own = [n for n in names if n in BIG_PACKAGES]
+        if own:
+            self._uv("cache", "clean", "-q", *own)
+
+    def close(self) -> None:
+        if self.prune_cache and self._shared:
+            self._uv("cache", "clean", "-q", *sorted(self._shared))
+            self._shared.clear()
+
+    def __post_init__(self):
+        self._shared: set[str] = set()
 
 
 class DiskMeter:
@@ -260,18 +269,27 @@ def run_history(catalogue: Catalogue, releases: list[Release], out_dir: Path, ru
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     every_claim = [c.id for c in catalogue.claims]
-    tolerances = {c.id: c.tolerance for c in catalogue.claims}
     tally = Tally()
 
     def phase(work: list[tuple[Release, list[str]]]):
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             list(pool.map(lambda item: check_release(item[0], item[1], out_dir, catalogue, runner, tally, log), work))
 
-    phase([(release, every_claim) for release in releases])
+    try:
+        phase([(release, every_claim) for release in releases])
+        if bisect:
+            _bisect(catalogue, releases, candidates or [], out_dir, log, phase)
+    finally:
+        getattr(runner, "close", lambda: None)()
+    return tally
+
+
+def _bisect(catalogue, releases, candidates, out_dir, log, phase):
+    """Check the releases between two checked ones where a claim changed, for just those claims."""
+    tolerances = {c.id: c.tolerance for c in catalogue.claims}
     asked: dict[str, set[str]] = {}
-    candidates = candidates or []
     by_torch = {r.torch: r for r in candidates}
-    while bisect and candidates:
+    while candidates:
         # only this run's releases: files of releases not asked for stay out of the bisection
         paths = [out_dir / results_name(r.torch) for r in [*releases, *candidates]
                  if (out_dir / results_name(r.torch)).exists() and (r in releases or r.torch in asked)]
@@ -284,7 +302,6 @@ def run_history(catalogue: Catalogue, releases: list[Release], out_dir: Path, ru
             asked.setdefault(torch, set()).update(claims)
         log(f"bisecting: {', '.join(f'{t} ({len(c)} claims)' for t, c in sorted(wanted.items()))}")
         phase([(by_torch[torch], sorted(asked[torch])) for torch in sorted(wanted)])
-    return tally
 
 
 def history_paths(out_dir: Path, releases: list[Release]) -> list[Path]:
