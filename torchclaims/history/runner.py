@@ -79,16 +79,47 @@ class UvRunner:
     def _uv(self, *args: str) -> None:
         subprocess.run(["uv", *args], check=True, env=self._env(), stdin=subprocess.DEVNULL)
 
+    def prefetch(self, release: Release) -> None:
+        """Build the next release's environment (downloads, unpacking: mostly I/O) while this one's
+        claims run; still one claims run at a time."""
+        if release.torch not in self._building:
+            thread = threading.Thread(target=self._build_quietly, args=(release,), daemon=True)
+            self._building[release.torch] = thread
+            thread.start()
+
+    def _build_quietly(self, release: Release) -> None:
+        try:
+            self._install(release)
+        except Exception as exc:  # build() tries again, and reports
+            self.log(f"torch {release.torch}: building ahead failed ({type(exc).__name__}); building again")
+            shutil.rmtree(Path(self.envs_dir) / f"torch-{release.torch}", ignore_errors=True)
+
+    def _wait_for_builds(self) -> None:
+        for torch, thread in list(self._building.items()):
+            thread.join()
+
     def build(self, release: Release) -> Path:
+        thread = self._building.pop(release.torch, None)
+        if thread is not None:
+            thread.join()
+        return self._install(release)
+
+    def _install(self, release: Release) -> Path:
         env_dir = Path(self.envs_dir) / f"torch-{release.torch}"
-        if not (env_dir / "bin" / "python").exists():
+        if not (env_dir / ".complete").exists():
+            shutil.rmtree(env_dir, ignore_errors=True)
             self._uv("venv", "-q", "-p", self.python, str(env_dir))
             links = [a for link in self.find_links for a in ("--find-links", link)]
             requirements = release.requirements()
             if self.local_builds:  # a local build (2.13.0+cpu) satisfies ==2.13.0 only as ==2.13.0.*
                 requirements = [f"torch=={release.torch}.*", *requirements[1:]]
-            self._uv("pip", "install", "-q", "--python", str(env_dir / "bin" / "python"), *links,
-                     *requirements, "-e", str(self.checkout))
+            try:
+                self._uv("pip", "install", "-q", "--python", str(env_dir / "bin" / "python"), *links,
+                         *requirements, "-e", str(self.checkout))
+            except BaseException:
+                shutil.rmtree(env_dir, ignore_errors=True)  # never leave half an environment to be reused
+                raise
+            (env_dir / ".complete").touch()
         return env_dir
 
     def __call__(self, release: Release, claims: list[str], results: Path) -> None:
@@ -114,6 +145,8 @@ class UvRunner:
 
     def remove(self, release: Release, env_dir: Path) -> None:
         if self.prune_cache:
+            # an environment being built ahead reads from the cache; once built, its hardlinks keep its files
+            self._wait_for_builds()
             self.prune(env_dir)
         shutil.rmtree(env_dir, ignore_errors=True)
 
@@ -129,12 +162,17 @@ class UvRunner:
             self._uv("cache", "clean", "-q", *own)
 
     def close(self) -> None:
+        self._wait_for_builds()
+        if not self.keep_envs:
+            for torch in list(self._building):
+                shutil.rmtree(Path(self.envs_dir) / f"torch-{torch}", ignore_errors=True)
         if self.prune_cache and self._shared:
             self._uv("cache", "clean", "-q", *sorted(self._shared))
             self._shared.clear()
 
     def __post_init__(self):
         self._shared: set[str] = set()
+        self._building: dict[str, threading.Thread] = {}
 
 
 class DiskMeter:
@@ -222,6 +260,13 @@ def reusable(path: Path, catalogue: Catalogue, fingerprints: dict[str, str], jud
     return Stored(document.get("run"), valid, rejudged)
 
 
+def pending(release: Release, claims: list[str], out_dir: Path, catalogue: Catalogue) -> list[str]:
+    """The claims that must run on this release: those without a reusable record."""
+    stored = reusable(Path(out_dir) / results_name(release.torch), catalogue, claim_fingerprints(catalogue),
+                      judgement_fingerprints(catalogue), release.torch)
+    return [c for c in claims if c not in stored.valid and c not in stored.rejudged]
+
+
 def check_release(release: Release, claims: list[str], out_dir: Path, catalogue: Catalogue,
                   runner: Runner, tally: Tally, log=print) -> Path:
     """Bring results-torch-V.json up to date for `claims`; other still-valid records stay."""
@@ -272,8 +317,16 @@ def run_history(catalogue: Catalogue, releases: list[Release], out_dir: Path, ru
     tally = Tally()
 
     def phase(work: list[tuple[Release, list[str]]]):
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            list(pool.map(lambda item: check_release(item[0], item[1], out_dir, catalogue, runner, tally, log), work))
+        if jobs > 1:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                list(pool.map(lambda item: check_release(item[0], item[1], out_dir, catalogue, runner, tally, log), work))
+            return
+        for index, (release, claims) in enumerate(work):
+            if index + 1 < len(work) and hasattr(runner, "prefetch"):
+                following, following_claims = work[index + 1]
+                if pending(following, following_claims, out_dir, catalogue):
+                    runner.prefetch(following)
+            check_release(release, claims, out_dir, catalogue, runner, tally, log)
 
     try:
         phase([(release, every_claim) for release in releases])
