@@ -103,3 +103,18 @@ def test_a_suite_edit_reruns_that_suites_claims(tmp_path):
     (project.suites / "arith.py").write_text((project.suites / "arith.py").read_text() + "\n# edited\n")
     runner, tally = _history(project, out)
     assert len(runner.calls) == 4 + 1 and tally.reused == 0
+
+
+def test_a_claim_range_is_applied_without_torch_and_widening_it_reruns(tmp_path):
+    project, out = _project(tmp_path), tmp_path / "out"
+    _history(project, out)
+    spec = project.specs / "arith.yaml"
+    original = spec.read_text()
+    spec.write_text(original.replace("    args: {a: 1, b: 3}\n", "    args: {a: 1, b: 3}\n    torch: '>=1.2'\n"))
+    runner, tally = _history(project, out)
+    assert runner.calls == []  # in range: reused; out of range: not-run, decided here
+    (old,) = [r for r in load(out / "results-torch-1.1.1.json")["results"] if r["claim"] == "arith.wrong-sum"]
+    assert (old["verdict"], old["message"]) == ("not-run", "applies to torch >=1.2; this is 1.1.1")
+    spec.write_text(original)  # the range removed: the releases it had excluded run it again
+    runner, tally = _history(project, out)
+    assert runner.calls == [("1.0.1", ["arith.wrong-sum"]), ("1.1.1", ["arith.wrong-sum"])]

@@ -51,8 +51,12 @@ def claim_fingerprints(catalogue: Catalogue, suites_dir: Path | None = None) -> 
     suites_dir = Path(suites_dir) if suites_dir else catalogue.specs_dir.parent / "suites"
     engine = _sha(engine_source())
     suites = {topic: _sha(suite_source(suites_dir, topic)) for topic in catalogue.topics()}
-    return {claim.id: _digest({"spec": spec_fields(claim, OBSERVATION_FIELDS), "suite": suites[claim.topic],
-                               "engine": engine})
+    def observation_fields(claim):
+        fields = spec_fields(claim, OBSERVATION_FIELDS)
+        fields["torch"] = None  # whether the claim applies to a release is decided per release (runner.applies)
+        return fields
+
+    return {claim.id: _digest({"spec": observation_fields(claim), "suite": suites[claim.topic], "engine": engine})
             for claim in catalogue.claims}
 
 

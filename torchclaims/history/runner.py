@@ -19,6 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
 from torchclaims.history.fingerprint import claim_fingerprints, judgement_fingerprints, record_fingerprint
 from torchclaims.history.timeline import release_of, to_check
 from torchclaims.paths import REPO_ROOT
@@ -234,6 +237,18 @@ class Stored:
     rejudged: dict[str, list[dict]]   # claim -> records whose observation is reusable, judged again
 
 
+def applies(claim, torch: str) -> bool:
+    """Whether the claim's own `torch` range includes this release (else it is not-run there)."""
+    return not claim.torch or Version(torch) in SpecifierSet(claim.torch)
+
+
+def out_of_range(record: dict, claim, torch: str) -> dict:
+    """The not-run record evaluate() gives a claim whose range excludes this release, made without torch."""
+    return {**record, "verdict": "not-run", "expected": claim.expect, "observed": None, "details": "",
+            "message": f"applies to torch {claim.torch}; this is {torch}", "duration_s": 0.0,
+            "source": claim.source, "quote": claim.quote, "says": claim.says, "topic": claim.topic}
+
+
 def reusable(path: Path, catalogue: Catalogue, fingerprints: dict[str, str], judgements: dict[str, str],
              torch: str) -> Stored:
     if not path.exists():
@@ -243,11 +258,19 @@ def reusable(path: Path, catalogue: Catalogue, fingerprints: dict[str, str], jud
     by_claim: dict[str, list[dict]] = {}
     stale: set[str] = set()
     for record in document.get("results") or []:
-        digest = fingerprints.get(record["claim"])
-        if digest is None or record.get("fingerprint") != record_fingerprint(digest, torch, record["device"]):
-            stale.add(record["claim"])
+        claim = claims.get(record["claim"])
+        if claim is None:
+            continue
+        current = record_fingerprint(fingerprints[claim.id], torch, record["device"])
+        if not applies(claim, torch):  # decided without torch, whatever was stored
+            by_claim.setdefault(claim.id, []).append(
+                {**out_of_range(record, claim, torch), "fingerprint": current, "judged": judgements[claim.id]})
+            continue
+        was_out_of_range = record.get("verdict") == "not-run" and str(record.get("message", "")).startswith("applies to torch")
+        if record.get("fingerprint") != current or was_out_of_range:
+            stale.add(claim.id)
         else:
-            by_claim.setdefault(record["claim"], []).append(record)
+            by_claim.setdefault(claim.id, []).append(record)
     valid, rejudged = {}, {}
     for claim_id, records in by_claim.items():
         if claim_id in stale:
@@ -255,7 +278,8 @@ def reusable(path: Path, catalogue: Catalogue, fingerprints: dict[str, str], jud
         if all(r.get("judged") == judgements[claim_id] for r in records):
             valid[claim_id] = records
         else:
-            rejudged[claim_id] = [{**rejudge(r, claims[claim_id], torch), "judged": judgements[claim_id]}
+            rejudged[claim_id] = [r if r.get("judged") == judgements[claim_id] else
+                                  {**rejudge(r, claims[claim_id], torch), "judged": judgements[claim_id]}
                                   for r in records]
     return Stored(document.get("run"), valid, rejudged)
 
