@@ -28,7 +28,9 @@ class RangeProblem:
         return f"{self.claim.file}:{self.claim.line}: claim {self.claim.id} [{self.device}]: known.{self._field()}: {self.message}"
 
     def _field(self) -> str:
-        return "since" if self.known.since and not self.known.torch else "torch"
+        if self.known.since or self.known.torch:
+            return "since" if self.known.since and not self.known.torch else "torch"
+        return "since/torch"
 
 
 def _matches(claim: Claim, observed, target) -> bool:
