@@ -51,6 +51,7 @@ class Tally:
             (self.failed if failed else self.releases).append(torch)
 
 
+FEW_CLAIMS = 12
 BIG_PACKAGES = {"torch", "torchvision", "triton", "pytorch-triton", "cuda-bindings", "cuda-pathfinder"}
 
 # A runner checks `claims` (ids) on `release` and writes a results file at `results`.
@@ -132,7 +133,7 @@ class UvRunner:
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
             listing.write("\n".join(claims) + "\n")
         try:
-            command = [str(env_dir / "bin" / "python"), "-m", "torchclaims", "run", *self.claim_args,
+            command = [str(env_dir / "bin" / "python"), "-m", "torchclaims", "run", *self._args_for(len(claims)),
                        "--no-report", "--results", str(results), "--only-claims", listing.name, "-q", "-p", "no:cacheprovider"]
             done = subprocess.run(command, cwd=self.checkout, env=self._env(), stdin=subprocess.DEVNULL,
                                   capture_output=True, text=True)
@@ -145,6 +146,20 @@ class UvRunner:
             os.unlink(listing.name)
             if not self.keep_envs:
                 self.remove(release, env_dir)
+
+    def _args_for(self, count: int) -> list[str]:
+        """A few claims (bisection) run in one process: xdist's workers would each import torch first."""
+        if count > FEW_CLAIMS:
+            return list(self.claim_args)
+        args, skip = [], False
+        for arg in self.claim_args:
+            if skip:
+                skip = False
+            elif arg in ("-n", "--numprocesses"):
+                skip = True
+            elif not arg.startswith(("-n", "--numprocesses=")):
+                args.append(arg)
+        return args
 
     def remove(self, release: Release, env_dir: Path) -> None:
         if self.prune_cache:
