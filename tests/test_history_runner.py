@@ -118,3 +118,17 @@ def test_a_claim_range_is_applied_without_torch_and_widening_it_reruns(tmp_path)
     spec.write_text(original)  # the range removed: the releases it had excluded run it again
     runner, tally = _history(project, out)
     assert runner.calls == [("1.0.1", ["arith.wrong-sum"]), ("1.1.1", ["arith.wrong-sum"])]
+
+
+def test_reuse_only_judges_again_and_builds_nothing(tmp_path):
+    project, out = _project(tmp_path), tmp_path / "out"
+    _history(project, out)
+    spec = project.specs / "arith.yaml"
+    spec.write_text(spec.read_text().replace("known: {observed: 4, why: arithmetic}",
+                                             "known: {observed: 4, why: arithmetic, since: '1.2'}"))
+    catalogue = load_checked_catalogue(project.specs, import_suites=False)
+    tally = run_history(catalogue, LINES + [RELEASES[0]], out, None, candidates=CANDIDATES, log=lambda line: None)
+    assert (tally.checked, tally.envs_built) == (0, 0)
+    assert not (out / "results-torch-1.0.0.json").exists()  # never checked: no file made up
+    (record,) = [r for r in load(out / "results-torch-1.1.1.json")["results"] if r["claim"] == "arith.known-wrong"]
+    assert record["verdict"] == "fails"  # 1.1.1 is before the new since

@@ -29,6 +29,9 @@ def add_history_parser(parser, handler):
     parser.add_argument("--no-bisect", dest="bisect", action="store_false",
                         help="do not check the releases between two line releases where a claim changed")
     parser.add_argument("--claim-args", default="-n 2", metavar="ARGS", help="arguments for `torchclaims run` (default: %(default)r)")
+    parser.add_argument("--reuse-only", action="store_true",
+                        help="build no environment: reuse the results files (judging stored observations again "
+                             "where only expect/known changed) and leave the rest unchecked")
     parser.add_argument("--merge", nargs="+", default=None, metavar="RESULTS.json",
                         help="run nothing: build OUT/history.json from these results files (e.g. CI artifacts)")
     parser.add_argument("-o", "--output", default=None, metavar="JSON", help="history file (default: OUT/history.json)")
@@ -74,7 +77,8 @@ def history(args) -> int:
     started = time.monotonic()
     watched = [envs, *([Path(args.uv_cache)] if args.uv_cache else [])]
     with DiskMeter(watched) as disk:
-        tally = run_history(catalogue, chosen, out_dir, runner, candidates=candidates, jobs=args.jobs,
+        tally = run_history(catalogue, chosen, out_dir, None if args.reuse_only else runner,
+                            candidates=candidates, jobs=args.jobs,
                             bisect=args.bisect, log=lambda line: print(line, flush=True))
     paths = sorted({out_dir / results_name(t) for t in tally.releases})
     document = build_history(paths, releases, tolerances, project)

@@ -319,6 +319,9 @@ def check_release(release: Release, claims: list[str], out_dir: Path, catalogue:
     records = [r for records in kept.values() for r in records]
     run = stored.run
     checked = 0
+    if wanted and runner is None:  # reuse only: what has no reusable record stays unchecked
+        log(f"torch {release.torch}: {len(wanted)} claims have no reusable record; not checked (reuse only)")
+        wanted = []
     if wanted:
         try:
             with tempfile.TemporaryDirectory(prefix="torchclaims-history-") as scratch:
@@ -336,10 +339,13 @@ def check_release(release: Release, claims: list[str], out_dir: Path, catalogue:
             record["judged"] = judgements[record["claim"]]
         records = [r for r in records if r["claim"] not in set(wanted)] + fresh_records
         checked = len(fresh_records)
+    if not records and not path.exists():
+        return path  # nothing checked, nothing stored: no results file
     run = dict(run or {})
     run["reused"] = reused
     write_results(path, run, records)
     tally.add(reused, checked, bool(wanted), release.torch)
+    records = [r for r in records if r["claim"] in catalogue.by_id()]  # a claim removed from the specs
     log(f"torch {release.torch}: {checked} claim checks run, {reused} reused ({rejudged} of them judged again)"
         + ("" if wanted else "; no environment built"))
     return path
@@ -361,7 +367,7 @@ def run_history(catalogue: Catalogue, releases: list[Release], out_dir: Path, ru
                 list(pool.map(lambda item: check_release(item[0], item[1], out_dir, catalogue, runner, tally, log), work))
             return
         for index, (release, claims) in enumerate(work):
-            if index + 1 < len(work) and hasattr(runner, "prefetch"):
+            if index + 1 < len(work) and runner is not None and hasattr(runner, "prefetch"):
                 following, following_claims = work[index + 1]
                 if pending(following, following_claims, out_dir, catalogue):
                     runner.prefetch(following)
@@ -372,7 +378,8 @@ def run_history(catalogue: Catalogue, releases: list[Release], out_dir: Path, ru
         if bisect:
             _bisect(catalogue, releases, candidates or [], out_dir, log, phase)
     finally:
-        getattr(runner, "close", lambda: None)()
+        if runner is not None and hasattr(runner, "close"):
+            runner.close()
     return tally
 
 
