@@ -24,12 +24,12 @@ def _setup(tmp_path, known_line, observed):
 def test_a_range_the_history_agrees_with(tmp_path):
     project, history = _setup(tmp_path, "known: {observed: 4, why: arithmetic, since: '1.1'}",
                               {"1.0.1": 3, "1.1.1": 4, "1.3.1": 4})
-    assert check_ranges(history, load_checked_catalogue(project.specs, import_suites=False)) == []
+    assert check_ranges(history, load_checked_catalogue(project.specs)) == []
 
 
 def test_a_missing_range_is_reported_with_the_measured_one(tmp_path):
     project, history = _setup(tmp_path, "known: {observed: 4, why: arithmetic}", {"1.0.1": 3, "1.1.1": 4, "1.3.1": 4})
-    (problem,) = check_ranges(history, load_checked_catalogue(project.specs, import_suites=False))
+    (problem,) = check_ranges(history, load_checked_catalogue(project.specs))
     assert "torch 1.0.1 did not, inside it" in str(problem) and "measured: >=1.1.1" in str(problem)
 
 

@@ -46,7 +46,7 @@ def _project(tmp_path):
 
 
 def _history(project, out):
-    catalogue = load_checked_catalogue(project.specs, import_suites=False)
+    catalogue = load_checked_catalogue(project.specs)
     runner = FakeRunner(catalogue)
     tally = run_history(catalogue, LINES, out, runner, candidates=CANDIDATES, log=lambda line: None)
     return runner, tally
@@ -78,7 +78,7 @@ def test_a_changed_check_reruns_only_that_claim(tmp_path):
     project, out = _project(tmp_path), tmp_path / "out"
     _history(project, out)
     spec = project.specs / "arith.yaml"
-    spec.write_text(spec.read_text().replace("args: {a: 1, b: 3}", "args: {a: 1, b: 2}"))
+    spec.write_text(spec.read_text().replace("args: {a: 1, b: 3}", "args: {a: 2, b: 1}"))
     runner, tally = _history(project, out)
     assert runner.calls == [(r.torch, ["arith.wrong-sum"]) for r in LINES]
     assert tally.checked == 4 and tally.reused == 4 * 5 + 1
@@ -126,7 +126,7 @@ def test_reuse_only_judges_again_and_builds_nothing(tmp_path):
     spec = project.specs / "arith.yaml"
     spec.write_text(spec.read_text().replace("known: {observed: 4, why: arithmetic}",
                                              "known: {observed: 4, why: arithmetic, since: '1.2'}"))
-    catalogue = load_checked_catalogue(project.specs, import_suites=False)
+    catalogue = load_checked_catalogue(project.specs)
     tally = run_history(catalogue, LINES + [RELEASES[0]], out, None, candidates=CANDIDATES, log=lambda line: None)
     assert (tally.checked, tally.envs_built) == (0, 0)
     assert not (out / "results-torch-1.0.0.json").exists()  # never checked: no file made up

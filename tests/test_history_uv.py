@@ -52,7 +52,7 @@ def test_one_environment_per_release_installed_run_and_removed(tmp_path, monkeyp
     project = Project(tmp_path / "project")
     project.spec("arith", ARITHMETIC_SPEC)
     project.suite("arith", ARITHMETIC_SUITE)
-    catalogue = load_checked_catalogue(project.specs, import_suites=False)
+    catalogue = load_checked_catalogue(project.specs)
     envs = tmp_path / "envs"
     runner = UvRunner(envs_dir=envs, checkout=project.root, uv_cache=tmp_path / "cache", prune_cache=True,
                       find_links=("/opt/wheels",), log=lambda line: None)

@@ -44,11 +44,11 @@ def test_current_on_a_day():
 
 
 def test_every_document_has_a_date_with_its_evidence():
-    from torchclaims.paths import SPECS_DIR
+    from torchclaims.paths import DEFAULT_PROJECT
     from torchclaims.spec import load_documents
 
     problems = []
-    documents = load_documents(SPECS_DIR, problems)
+    documents = load_documents(DEFAULT_PROJECT / "specs", problems)
     assert not problems and documents
     for document in documents.values():
         assert document.date_basis, document.file

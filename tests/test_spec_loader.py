@@ -106,3 +106,16 @@ def test_a_broken_sources_file_is_reported(project):
     found = problems(project, "claims:\n" + GOOD_CLAIM)
     assert {p.file for p in found} == {"sources.yaml"}
     assert {p.field for p in found} >= {"documents.0.title", "documents.0.language"}
+
+
+def test_two_claims_making_the_same_check_are_refused(project):
+    twin = GOOD_CLAIM.replace("topic.one-plus-two", "topic.three-again").replace("says: 1 + 2 == 3.", "says: again.")
+    problem = only(problems(project, "claims:\n" + GOOD_CLAIM + twin))
+    assert (problem.claim, problem.field) == ("topic.three-again", "check")
+    assert "the same check as topic.one-plus-two" in problem.message
+
+
+def test_the_same_check_on_another_device_or_expectation_is_not_a_duplicate(project):
+    other_device = GOOD_CLAIM.replace("topic.one-plus-two", "topic.on-any").replace("devices: cpu", "devices: any")
+    project.spec("topic", "claims:\n" + GOOD_CLAIM + other_device)
+    assert len(load_catalogue(project.specs, checkers=CHECKERS).claims) == 2

@@ -7,15 +7,28 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from torchclaims.paths import DEFAULT_REPORT, DEFAULT_RESULTS, SPECS_DIR
+from torchclaims.paths import DEFAULT_REPORT, DEFAULT_RESULTS
+from torchclaims.project import Project, project_of_specs, resolve_project
 
 EXIT_BAD_SPECS = 2
+
+
+def _project(args) -> Project:
+    return project_of_specs(Path(args.specs)) if args.specs else resolve_project(args.project)
+
+
+def _sources(args) -> Path | None:
+    """--sources, else the project's own sources/ where it has one."""
+    if args.sources:
+        return Path(args.sources)
+    own = _project(args).sources_dir
+    return own if own.is_dir() else None
 
 
 def _catalogue(args):
     from torchclaims.catalogue import load_checked_catalogue
 
-    return load_checked_catalogue(Path(args.specs), Path(args.sources) if args.sources else None)
+    return load_checked_catalogue(_project(args).specs_dir, _sources(args))
 
 
 def _work_stealing(pytest_args: list[str]) -> list[str]:
@@ -30,21 +43,39 @@ def cmd_run(args, pytest_args: list[str]) -> int:
 
     # hypothesis's pytest plugin (installed for the harness's tests) costs ~0.8 s in every
     # process, xdist workers included, and claims never use it
-    argv = [str(args.specs), "-p", "torchclaims.plugin", "-p", "no:hypothesispytest", "--specs", str(args.specs),
-            "--results", str(args.results), *(["--sources", str(args.sources)] if args.sources else []),
+    specs = _project(args).specs_dir
+    sources = _sources(args)
+    # this process imported torchclaims before pytest could mark its plugin for assertion rewriting
+    quiet = ["-W", "ignore:Module already imported so cannot be rewritten:pytest.PytestAssertRewriteWarning"]
+    argv = [str(specs), *quiet, "-p", "torchclaims.plugin", "-p", "no:hypothesispytest", "--specs", str(specs),
+            "--results", str(args.results), *(["--sources", str(sources)] if sources else []),
             *pytest_args, *_work_stealing(pytest_args)]
     results = Path(args.results)
     before = results.stat().st_mtime_ns if results.exists() else None
     status = int(pytest.main(argv))
     if args.report and results.exists() and results.stat().st_mtime_ns != before:  # this run wrote it
-        cmd_report(argparse.Namespace(results=[args.results], output=args.report), [])
+        output = report_beside(results) if args.report is BESIDE_RESULTS else args.report
+        cmd_report(argparse.Namespace(results=[args.results], output=output, history=[]), [])
     return status
+
+
+BESIDE_RESULTS = object()  # `run` without --report: the report goes beside the results file
+
+
+def report_beside(results: Path) -> Path:
+    """Where `run` writes its report: conformance.html beside results.json, else <stem>.html beside the results file.
+
+    A run with `--results reports/results-torch-2.9.1.json` thus leaves the merged reports/conformance.html alone.
+    """
+    results = Path(results)
+    return results.parent / DEFAULT_REPORT.name if results.name == DEFAULT_RESULTS.name else results.with_suffix(".html")
 
 
 def cmd_report(args, _extra) -> int:
     from torchclaims.report import write_report
 
-    html, csv = write_report([Path(p) for p in args.results], Path(args.output))
+    html, csv = write_report([Path(p) for p in args.results], Path(args.output),
+                             histories=[Path(p) for p in args.history or []])
     print(f"report: {html}\nmatrix: {csv}")
     return 0
 
@@ -57,9 +88,9 @@ def cmd_validate(args, _extra) -> int:
     except SpecError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} problems in {args.specs}", file=sys.stderr)
+        print(f"{len(exc.problems)} problems in {_project(args).specs_dir}", file=sys.stderr)
         return EXIT_BAD_SPECS
-    checked = " and every quote is in its document" if args.sources else ""
+    checked = " and every quote is in its document" if _sources(args) else ""
     print(f"{len(catalogue.claims)} claims in {len(catalogue.topics())} topics are valid{checked}.")
     if args.history:
         from torchclaims.history.ranges import check_ranges, load_history
@@ -128,17 +159,21 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def with_specs(sub):
-        sub.add_argument("--specs", default=str(SPECS_DIR), help="spec directory (default: %(default)s)")
+        sub.add_argument("--project", default=None, metavar="DIR",
+                         help="the project (default: the one around the working directory, else the checkout's "
+                              "projects/ja-intros)")
+        sub.add_argument("--specs", default=None, metavar="DIR", help="spec directory (default: <project>/specs)")
         sub.add_argument("--sources", default=None, metavar="DIR",
-                         help="source documents: check that every quote occurs in its document")
+                         help="source documents, where every quote must occur (default: <project>/sources)")
         return sub
 
     run = with_specs(commands.add_parser("run", help="check every claim; other arguments go to pytest",
                                          description="Check every claim on this machine's devices. "
                                                      "Unknown arguments are passed to pytest (-k, -m, -x, -n 2, ...)."))
     run.add_argument("--results", default=str(DEFAULT_RESULTS), help="results file (default: %(default)s)")
-    run.add_argument("--report", default=str(DEFAULT_REPORT), metavar="HTML",
-                     help="write the conformance report here after the run (default: %(default)s)")
+    run.add_argument("--report", default=BESIDE_RESULTS, metavar="HTML",
+                     help="write the conformance report here after the run (default: beside the results file: "
+                          "conformance.html beside results.json, else <results stem>.html)")
     run.add_argument("--no-report", dest="report", action="store_const", const=None,
                      help="do not write the conformance report")
     run.set_defaults(handler=cmd_run)
@@ -148,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
                                              "versions) into one self-contained HTML page and a CSV matrix.")
     report.add_argument("results", nargs="+", metavar="RESULTS.json", help="results files written by `torchclaims run`")
     report.add_argument("-o", "--output", default=str(DEFAULT_REPORT), help="the HTML file (default: %(default)s)")
+    report.add_argument("--history", action="append", default=[], metavar="HISTORY.json",
+                        help="a release history (torchclaims/history/1): strips, changes by release, dated errata, "
+                             "shelf life; once per project")
     report.set_defaults(handler=cmd_report)
 
     listing = with_specs(commands.add_parser("list", help="list claims and count them per document"))

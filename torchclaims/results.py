@@ -5,14 +5,22 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
 SCHEMA = "torchclaims/results/1"
 
 
-def write_results(path: Path, run: dict, records: list[dict], **extra) -> Path:
+def document_records(documents: dict) -> dict:
+    """The project's documents (spec.Document), as the results file carries them: the report needs no specs."""
+    return {name: {key: value if isinstance(value, (str, bool, type(None))) else str(value)
+                   for key, value in asdict(doc).items() if key not in ("file", "left_out")}
+            for name, doc in sorted(documents.items())}
+
+
+def write_results(path: Path, run: dict, records: list[dict], documents: dict | None = None) -> Path:
     """Write the results file atomically: readers see the old file or the new one, never half."""
-    document = {"schema": SCHEMA, "run": run, **extra,
+    document = {"schema": SCHEMA, "run": run, **({"documents": documents} if documents is not None else {}),
                 "results": sorted(records, key=lambda r: (r["claim"], r["device"]))}
     return atomic_write_text(Path(path), json.dumps(document, ensure_ascii=False, indent=1))
 

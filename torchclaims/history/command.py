@@ -47,6 +47,7 @@ def specs_sha256(specs_dir: Path) -> str:
 
 def history(args) -> int:
     from torchclaims.catalogue import load_checked_catalogue
+    from torchclaims.cli import _project, _sources
     from torchclaims.history.runner import DiskMeter, UvRunner, results_name, run_history
     from torchclaims.history.timeline import build_history, write_history
     from torchclaims.releases import find_release
@@ -54,10 +55,10 @@ def history(args) -> int:
     releases = load_releases(Path(args.releases))
     out_dir = Path(args.out)
     output = Path(args.output) if args.output else out_dir / "history.json"
-    catalogue = load_checked_catalogue(Path(args.specs), Path(args.sources) if args.sources else None,
-                                       import_suites=False)
+    project_dir = _project(args)
+    catalogue = load_checked_catalogue(project_dir.specs_dir, _sources(args))
     tolerances = {c.id: c.tolerance for c in catalogue.claims}
-    project = {"name": DEFAULT_PROJECT, "specs_sha256": specs_sha256(catalogue.specs_dir)}
+    project = {"name": getattr(project_dir, "name", DEFAULT_PROJECT), "specs_sha256": specs_sha256(catalogue.specs_dir)}
     if args.merge:
         document = build_history(args.merge, releases, tolerances, project)
         write_history(document, output)

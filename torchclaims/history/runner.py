@@ -248,6 +248,7 @@ class Stored:
     """What an earlier results file of a release still offers."""
 
     run: dict | None
+    documents: dict | None
     valid: dict[str, list[dict]]      # claim -> records reusable as they are
     rejudged: dict[str, list[dict]]   # claim -> records whose observation is reusable, judged again
 
@@ -267,7 +268,7 @@ def out_of_range(record: dict, claim, torch: str) -> dict:
 def reusable(path: Path, catalogue: Catalogue, fingerprints: dict[str, str], judgements: dict[str, str],
              torch: str) -> Stored:
     if not path.exists():
-        return Stored(None, {}, {})
+        return Stored(None, None, {}, {})
     document = read_results(path)
     claims = catalogue.by_id()
     by_claim: dict[str, list[dict]] = {}
@@ -296,7 +297,7 @@ def reusable(path: Path, catalogue: Catalogue, fingerprints: dict[str, str], jud
             rejudged[claim_id] = [r if r.get("judged") == judgements[claim_id] else
                                   {**rejudge(r, claims[claim_id], torch), "judged": judgements[claim_id]}
                                   for r in records]
-    return Stored(document.get("run"), valid, rejudged)
+    return Stored(document.get("run"), document.get("documents"), valid, rejudged)
 
 
 def pending(release: Release, claims: list[str], out_dir: Path, catalogue: Catalogue) -> list[str]:
@@ -317,7 +318,7 @@ def check_release(release: Release, claims: list[str], out_dir: Path, catalogue:
     reused = sum(len(kept[c]) for c in claims if c in kept)
     rejudged = sum(len(stored.rejudged[c]) for c in claims if c in stored.rejudged)
     records = [r for records in kept.values() for r in records]
-    run = stored.run
+    run, documents = stored.run, stored.documents
     checked = 0
     if wanted and runner is None:  # reuse only: what has no reusable record stays unchecked
         log(f"torch {release.torch}: {len(wanted)} claims have no reusable record; not checked (reuse only)")
@@ -332,7 +333,7 @@ def check_release(release: Release, claims: list[str], out_dir: Path, catalogue:
             log(f"torch {release.torch}: FAILED, no new results: {type(exc).__name__}: {exc}")
             tally.add(0, 0, True, release.torch, failed=True)
             return path
-        run = fresh.get("run") or {}
+        run, documents = fresh.get("run") or {}, fresh.get("documents", documents)
         fresh_records = [r for r in fresh.get("results") or [] if r["claim"] in set(wanted)]
         for record in fresh_records:
             record["fingerprint"] = record_fingerprint(fingerprints[record["claim"]], release.torch, record["device"])
@@ -343,7 +344,7 @@ def check_release(release: Release, claims: list[str], out_dir: Path, catalogue:
         return path  # nothing checked, nothing stored: no results file
     run = dict(run or {})
     run["reused"] = reused
-    write_results(path, run, records)
+    write_results(path, run, records, documents)
     tally.add(reused, checked, bool(wanted), release.torch)
     records = [r for r in records if r["claim"] in catalogue.by_id()]  # a claim removed from the specs
     log(f"torch {release.torch}: {checked} claim checks run, {reused} reused ({rejudged} of them judged again)"

@@ -1,0 +1,110 @@
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torchvision")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.utils.data as tud  # noqa: E402
+from PIL import Image  # noqa: E402
+from torchvision import transforms  # noqa: E402
+from torchvision.datasets import CIFAR10, MNIST  # noqa: E402
+from torchvision.transforms import functional  # noqa: E402
+
+from torchclaims.testing import breaks  # noqa: E402
+from torchclaims import ondisk  # noqa: E402
+
+
+@breaks("datasets.cifar10-sample")
+def test_cifar_giving_tensor_labels(monkeypatch):
+    real = CIFAR10.__getitem__
+
+    def getitem(self, index):
+        image, label = real(self, index)
+        return image, torch.tensor(label)
+
+    monkeypatch.setattr(CIFAR10, "__getitem__", getitem)
+
+
+@breaks("datasets.cifar10-sample")
+def test_pil_fromarray_transposing(monkeypatch):
+    real = Image.fromarray
+    monkeypatch.setattr(Image, "fromarray", lambda array, *a, **k: real(np.ascontiguousarray(np.swapaxes(array, 0, 1)), *a, **k))
+
+
+@breaks("datasets.mnist-ten-classes")
+def test_mnist_with_nine_classes(monkeypatch):
+    monkeypatch.setattr(MNIST, "classes", MNIST.classes[1:])
+
+
+@breaks("datasets.mnist-label-5-names-five")
+def test_mnist_classes_off_by_one(monkeypatch):
+    monkeypatch.setattr(MNIST, "classes", MNIST.classes[1:] + MNIST.classes[:1])
+
+
+def _to_tensor_without_scaling(monkeypatch):
+    monkeypatch.setattr(functional, "to_tensor", lambda pic: functional.pil_to_tensor(pic).float())
+
+
+@breaks("datasets.mnist-tensor-shape")
+def test_mnist_to_tensor_unscaled(monkeypatch):
+    _to_tensor_without_scaling(monkeypatch)
+
+
+@breaks("datasets.cifar10-tensor-shape")
+def test_cifar_to_tensor_unscaled(monkeypatch):
+    _to_tensor_without_scaling(monkeypatch)
+
+
+def _shuffle_keeping_order(monkeypatch):
+    monkeypatch.setattr(tud.RandomSampler, "__iter__", lambda self: iter(range(len(self.data_source))))
+
+
+@breaks("datasets.mnist-loader-batches")
+def test_mnist_loader_not_shuffling(monkeypatch):
+    _shuffle_keeping_order(monkeypatch)
+
+
+@breaks("datasets.cifar10-loader-batches")
+def test_cifar_loader_not_shuffling(monkeypatch):
+    _shuffle_keeping_order(monkeypatch)
+
+
+@breaks("datasets.augmentation-applied-while-training")
+def test_random_transforms_doing_nothing(monkeypatch):
+    monkeypatch.setattr(transforms.RandomHorizontalFlip, "forward", lambda self, img: img)
+    monkeypatch.setattr(transforms.RandomRotation, "forward", lambda self, img: img)
+
+
+def _download_writing(monkeypatch, images, labels):
+    """Network allowed, but 'downloading' MNIST writes the given images and labels."""
+    monkeypatch.setenv("TORCHCLAIMS_NETWORK", "1")
+
+    def download(self):
+        ondisk.write_mnist(Path(self.root), images, labels, train=True)
+
+    monkeypatch.setattr(MNIST, "download", download)
+
+
+@breaks("datasets.mnist-real-images")
+def test_download_fetching_small_digits(monkeypatch):
+    images, labels = ondisk.synthetic_digits(4, seed=0)
+    _download_writing(monkeypatch, np.ascontiguousarray(images[:, :20, :20]), labels)
+
+
+@breaks("datasets.mnist-input-size-784")
+def test_download_fetching_wide_digits(monkeypatch):
+    images, labels = ondisk.synthetic_digits(4, seed=0)
+    _download_writing(monkeypatch, np.ascontiguousarray(np.concatenate([images, images], axis=2)), labels)
+
+
+
+@breaks("datasets.mnist-tensor-shape")
+def test_to_tensor_keeping_channels_last(monkeypatch):
+    monkeypatch.setattr(functional, "to_tensor", lambda pic: functional.pil_to_tensor(pic).permute(1, 2, 0).float() / 255)
+
+
+@breaks("datasets.cifar10-tensor-shape")
+def test_to_tensor_in_float64(monkeypatch):
+    monkeypatch.setattr(functional, "to_tensor", lambda pic: functional.pil_to_tensor(pic).double() / 255)
