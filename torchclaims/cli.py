@@ -1,4 +1,4 @@
-"""The `torchclaims` command: run, list, validate, report, bench-compare, bench-machine."""
+"""The `torchclaims` command: run, list, validate, report, history, bench-compare, bench-machine."""
 
 from __future__ import annotations
 
@@ -92,6 +92,18 @@ def cmd_validate(args, _extra) -> int:
         return EXIT_BAD_SPECS
     checked = " and every quote is in its document" if _sources(args) else ""
     print(f"{len(catalogue.claims)} claims in {len(catalogue.topics())} topics are valid{checked}.")
+    if args.history:
+        from torchclaims.history.ranges import check_ranges, load_history
+
+        history = load_history(Path(args.history))
+        problems = check_ranges(history, catalogue)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        releases = ", ".join(r["torch"] for r in history["releases"])
+        if problems:
+            print(f"{len(problems)} known ranges contradict the measured history ({releases})", file=sys.stderr)
+            return EXIT_BAD_SPECS
+        print(f"Every known range agrees with the measured history ({releases}).")
     return 0
 
 
@@ -117,6 +129,12 @@ def cmd_list(args, _extra) -> int:
             print(f"{per_document.get(document, 0):5d}  {document}  {catalogue.documents[document].title}")
         print(f"{len(claims):5d}  claims in all")
     return 0
+
+
+def cmd_history(args, _extra) -> int:
+    from torchclaims.history.command import history
+
+    return history(args)
 
 
 def cmd_bench_compare(args, _extra) -> int:
@@ -175,7 +193,18 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(handler=cmd_list)
 
     validate = with_specs(commands.add_parser("validate", help="check the spec files; exit 2 if broken"))
+    validate.add_argument("--history", default=None, metavar="JSON",
+                          help="also check every known since / torch range against this measured history.json")
     validate.set_defaults(handler=cmd_validate)
+
+    from torchclaims.history.command import add_history_parser
+
+    add_history_parser(with_specs(commands.add_parser(
+        "history", help="check every claim on every torch release line; write history.json",
+        description="Check every claim on every release line of the release list (one uv environment "
+                    "per release, removed after its run), pin each change to the first release with it, "
+                    "and write one results file per release and history.json. With --merge, only build "
+                    "history.json from results files.")), cmd_history)
 
     compare = commands.add_parser("bench-compare", help="CPU vs CUDA times from asv's results: table, CSV, HTML, PNG")
     compare.add_argument("--results-dir", default=".asv/results", help="asv's results directory (default: %(default)s)")

@@ -45,6 +45,8 @@ def pytest_addoption(parser):
                     help="where to write the results file (default: %(default)s)")
     group.addoption("--sources", metavar="DIR", default=None,
                     help="directory of the source documents, where every quote must occur (default: <project>/sources)")
+    group.addoption("--only-claims", metavar="FILE", default=None,
+                    help="check only the claims whose ids FILE lists, one a line (the history re-checks just these)")
     group.addoption("--claim-timeout", metavar="SECONDS", type=float, default=DEFAULT_CLAIM_TIMEOUT,
                     help="a claim still running after this long is an error (default: %(default)s; 0: none)")
 
@@ -141,6 +143,18 @@ def pytest_sessionstart(session):
     config.stash[PROJECT] = project(config)
     for device in {"cpu", "cuda", *wanted_devices(config)}:
         config.addinivalue_line("markers", f"{device}: claims checked on {device}")
+
+
+def pytest_collection_modifyitems(config, items):
+    listed = config.getoption("--only-claims", None)
+    if not listed:
+        return
+    wanted = set(Path(listed).read_text(encoding="utf-8").split())
+    keep = [item for item in items if not isinstance(item, ClaimItem) or item.claim.id in wanted]
+    dropped = [item for item in items if isinstance(item, ClaimItem) and item.claim.id not in wanted]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 def pytest_collect_file(file_path: Path, parent):
