@@ -1,4 +1,4 @@
-"""The `torchclaims` command: run, list, validate, report, bench-compare, bench-machine."""
+"""The `torchclaims` command: init, run, list, validate, report, bench-compare, bench-machine."""
 
 from __future__ import annotations
 
@@ -103,6 +103,20 @@ def cmd_list(args, _extra) -> int:
     return 0
 
 
+def cmd_init(args, _extra) -> int:
+    from torchclaims.init import scaffold
+
+    try:
+        written = scaffold(Path(args.directory), args.topic)
+    except (FileExistsError, ValueError) as exc:
+        print(f"torchclaims init: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
+    print(f"a project in {args.directory}: `torchclaims validate`, `torchclaims run`, `pytest tests` there")
+    return 0
+
+
 def cmd_bench_compare(args, _extra) -> int:
     from torchclaims.bench.report import bench_compare
 
@@ -149,6 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("results", nargs="+", metavar="RESULTS.json", help="results files written by `torchclaims run`")
     report.add_argument("-o", "--output", default=str(DEFAULT_REPORT), help="the HTML file (default: %(default)s)")
     report.set_defaults(handler=cmd_report)
+
+    init = commands.add_parser("init", help="scaffold a project: specs/, suites/, sources/, tests/")
+    init.add_argument("directory", nargs="?", default=".", help="where (default: the working directory)")
+    init.add_argument("--topic", default="basics", help="the first topic's name (default: %(default)s)")
+    init.set_defaults(handler=cmd_init)
 
     listing = with_specs(commands.add_parser("list", help="list claims and count them per document"))
     listing.add_argument("--source", default=None, help="only this document's claims")

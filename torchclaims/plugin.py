@@ -206,11 +206,13 @@ def explain(claim: Claim, outcome: Outcome) -> str:
     """A failing claim, told in the spec's terms."""
     lines = [
         f"claim {claim.id} on {outcome.device}: {outcome.verdict.value.upper()}",
-        f"  spec      {claim.file}:{claim.line}",
+        f"  spec      {claim.spec_path or claim.file}:{claim.line}",
         f"  source    {claim.source}",
         f"  quote     {_indented(claim.quote.strip())}",
         f"  says      {claim.says}",
-        f"  check     suites/{claim.topic}.py::{claim.check}({_args(claim.args)})",
+        (f"  check     {claim.source}: code block {claim.snippet['block']!r} run as printed"
+         + (f", after blocks {claim.snippet['after']}" if claim.snippet["after"] else "") if claim.is_snippet
+         else f"  check     suites/{claim.topic}.py::{claim.check}({_args(claim.args)})"),
         *([f"  cited     {claim.quoted_from.get('name')} {claim.quoted_from.get('url') or ''}".rstrip()]
           if claim.quoted_from else []),
         f"  expected  {json.dumps(outcome.expected, ensure_ascii=False)}",
