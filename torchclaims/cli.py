@@ -74,6 +74,17 @@ def cmd_validate(args, _extra) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problems in {_project(args).specs_dir}", file=sys.stderr)
         return EXIT_BAD_SPECS
+    if args.strict:
+        from torchclaims.testing import missing_breaks
+
+        lacking, unknown = missing_breaks(_project(args))
+        for name in lacking:
+            print(f"{_project(args).suites_dir / (name.split('.')[0] + '.py')}: checker {name} "
+                  f"has no break-it test (@torchclaims.testing.breaks in tests/)", file=sys.stderr)
+        for claim_id in unknown:
+            print(f"{_project(args).tests_dir}: a break-it test names {claim_id!r}, which no spec has", file=sys.stderr)
+        if lacking or unknown:
+            return EXIT_BAD_SPECS
     checked = " and every quote is in its document" if _sources(args) else ""
     print(f"{len(catalogue.claims)} claims in {len(catalogue.topics())} topics are valid{checked}.")
     return 0
@@ -174,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(handler=cmd_list)
 
     validate = with_specs(commands.add_parser("validate", help="check the spec files; exit 2 if broken"))
+    validate.add_argument("--strict", action="store_true",
+                          help="also fail on checkers that no break-it test breaks (torchclaims.testing.missing_breaks)")
     validate.set_defaults(handler=cmd_validate)
 
     compare = commands.add_parser("bench-compare", help="CPU vs CUDA times from asv's results: table, CSV, HTML, PNG")

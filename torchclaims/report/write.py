@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from torchclaims import spec
@@ -17,11 +18,21 @@ def load_documents(specs_dir: Path = DEFAULT_PROJECT / "specs") -> dict[str, Doc
     return {name: Document(name, d.title, d.language) for name, d in documents.items()}
 
 
+def documents_of_results(results: list[Path]) -> dict[str, Document]:
+    """The documents the results files carry (their own project's sources.yaml, recorded by the run)."""
+    found: dict[str, Document] = {}
+    for path in results:
+        for name, record in json.loads(Path(path).read_text(encoding="utf-8")).get("documents", {}).items():
+            found[name] = Document(name, record.get("title") or name, record.get("language") or "")
+    return found
+
+
 def write_report(results: list[Path], output: Path, specs_dir: Path = DEFAULT_PROJECT / "specs") -> tuple[Path, Path]:
     """Merge the results files into one HTML page at `output` and the matrix as CSV beside it."""
     runs = load_runs(results)
     frame, environments = merge(runs)
-    report = build(runs, frame, environments, load_documents(specs_dir))
+    # the results' own documents first: a project elsewhere titles its documents itself
+    report = build(runs, frame, environments, {**load_documents(specs_dir), **documents_of_results(results)})
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render(report, [Path(p).name for p in results]), encoding="utf-8")
