@@ -133,8 +133,10 @@ def pytest_sessionstart(session):
     try:
         catalogue = load_checked_catalogue(specs_dir(config), sources_dir(config))
     except SpecError as exc:
-        lines = "\n".join(f"  {problem}" for problem in exc.problems)
-        pytest.exit(f"torchclaims: the specs are broken ({len(exc.problems)} problems):\n{lines}", returncode=2)
+        # the problems once, here; pytest repeats the exit message, so it stays one short line
+        for problem in exc.problems:
+            sys.stderr.write(f"{problem}\n")
+        pytest.exit(f"torchclaims: the specs are broken ({len(exc.problems)} problems, listed above)", returncode=2)
     config.stash[CATALOGUE] = catalogue
     for topic in catalogue.topics():
         config.addinivalue_line("markers", f"{topic}: claims of specs/{topic}.yaml")

@@ -236,7 +236,7 @@ def _snippet(given) -> dict | None:
     if given is None:
         return None
     return {"block": given["block"], "after": list(given.get("after") or []),
-            "random": given.get("random", []), "timeout": given.get("timeout", 60)}
+            "random": given.get("random", []), "timeout": given.get("timeout", 300)}
 
 
 def spec_files(specs_dir: Path) -> list[Path]:
@@ -303,7 +303,7 @@ def semantic_problems(claims: list[Claim], documents: dict[str, Document], check
 
         if claim.id in first_seen:
             other = first_seen[claim.id]
-            problem("id", f"duplicate id (also {other.file}:{other.line})")
+            problem("id", f"duplicate id (also {other.spec_path or other.file}:{other.line})")
         first_seen.setdefault(claim.id, claim)
         if documents and claim.source not in documents:
             problem("source", f"unknown document {claim.source!r}; expected one of: {', '.join(sorted(documents))}")
