@@ -1,14 +1,15 @@
 """The report in a real browser: headless Chromium (Debian's), driven by selenium.
 
-Checks that the summary numbers and the claim rows are there and that filtering by verdict
-works, and saves a screenshot under reports/. Skips, saying why, without chromium/chromedriver;
-.ci/run installs them.
+Checks that the summary numbers and the claim rows are there, that rows are built lazily and the
+filters work on the data, that a release strip shows its observation on keyboard focus, that hostile
+text stays text, and saves a screenshot under reports/. Skips, saying why, without
+chromium/chromedriver; .ci/run installs them.
 """
 
 import pytest
 
 from tests import browser
-from tests.report_data import gpu, record, results_file
+from tests.report_data import gpu, history_file, record, results_file
 from torchclaims.paths import REPO_ROOT
 from torchclaims.report.write import write_report
 
@@ -25,16 +26,46 @@ def report(tmp_path_factory):
            record("t.broken", "fails", source="001_doc.txt", topic="data", message="observed 'x', expected 'y'"),
            record("t.gpu", "not-run", "cuda", message="no CUDA device")]
     files = [results_file(directory, "old.json", "2.9.1", old, accelerators=gpu()),
-             results_file(directory, "new.json", "2.14.1", new, started="2026-02-01T00:00:00+00:00")]
-    html, _ = write_report(files, directory / "conformance.html")
+             results_file(directory, "new.json", "2.14.1", new, started="2026-02-01T00:00:00+00:00",
+                          documents={"000_doc.txt": {"title": "PyTorch入門", "language": "ja", "date": "2024-11-28"},
+                                     "001_doc.txt": {"title": "Data loading", "language": "en", "date": "2023-01"}})]
+    history = history_file(directory, [
+        {"claim": "t.changed", "device": "cpu", "source": "000_doc.txt", "quote": "q", "intervals": [
+            {"since": "1.13.1", "until": "2.0.0", "verdict": "holds", "observed": {"lr": "required"}},
+            {"since": "2.0.0", "until": None, "verdict": "contradicted", "observed": {"lr": 0.001}}]}],
+        [{"claim": "t.changed", "device": "cpu", "quote": "q", "source": "000_doc.txt", "torch_before": "1.13.1",
+          "verdict_before": "holds", "observed_before": {"lr": "required"}, "torch_after": "2.0.0",
+          "verdict_after": "contradicted", "observed_after": {"lr": 0.001}}])
+    html, _ = write_report(files, directory / "conformance.html", histories=[history])
     return html
 
 
 @pytest.fixture(scope="module")
-def page(report):
-    with browser.chromium() as driver:
+def big(tmp_path_factory):
+    """250 claims, one with hostile text: more than the first 60 rows the page builds."""
+    directory = tmp_path_factory.mktemp("big")
+    records = [record(f"n.claim-{i:03d}", "contradicted" if i % 10 == 0 else "holds", topic=f"topic{i % 3}")
+               for i in range(250)]
+    records.append(record("n.hostile", "holds", says=HOSTILE))
+    html, _ = write_report([results_file(directory, "big.json", "2.14.1", records)], directory / "big.html",
+                           specs_dir=None)
+    return html
+
+
+@pytest.fixture(scope="module")
+def driver():
+    with browser.chromium() as found:
+        yield found
+
+
+@pytest.fixture()
+def page(driver, report):
+    if driver.current_url != report.resolve().as_uri():
         driver.get(report.resolve().as_uri())
-        yield driver
+    return driver
+
+
+HOSTILE = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
 
 
 def visible_claims(driver) -> list[str]:
@@ -70,6 +101,69 @@ def test_filtering_by_verdict(page):
     choose(page, "device", "")
     choose(page, "verdict", "")
     assert len(visible_claims(page)) == 4
+
+
+def test_rows_are_built_lazily_and_filters_work_on_all_the_data(driver, big):
+    driver.get(big.resolve().as_uri())
+    rows = lambda: driver.execute_script("return document.querySelectorAll('#matrix tbody tr').length")  # noqa: E731
+    assert rows() == 60                                    # only the first rows are built
+    assert driver.find_element("id", "shown").text == "251 of 251 claims"
+    more = driver.find_element("id", "more")
+    assert "191 not shown yet" in more.text
+    driver.execute_script("arguments[0].click()", more)
+    assert rows() == 120
+    choose(driver, "verdict", "contradicted")              # filters see every claim, built or not
+    assert driver.find_element("id", "shown").text == "25 of 251 claims"
+    assert rows() == 25 and not more.is_displayed()
+    assert visible_claims(driver)[-1] == "n.claim-240"
+    choose(driver, "verdict", "")
+    choose(driver, "topic", "topic1")
+    assert driver.find_element("id", "shown").text == "83 of 251 claims"
+
+
+def test_hostile_text_in_the_data_stays_text(driver, big):
+    driver.get(big.resolve().as_uri())
+    box = driver.find_element("css selector", "#filters input[name=q]")
+    box.send_keys("onerror")
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 5).until(lambda d: d.find_element("id", "shown").text == "1 of 251 claims")
+    says = driver.find_element("css selector", "#matrix tbody tr .says")
+    assert says.text == HOSTILE
+    assert driver.execute_script("return document.querySelectorAll('#matrix tbody img, #matrix tbody script').length") == 0
+    assert driver.title != "pwned"
+
+
+def test_the_release_strip_shows_the_observation_on_keyboard_focus(page):
+    from selenium.webdriver.common.keys import Keys
+
+    row = [r for r in page.find_elements("css selector", "#matrix tbody tr")
+           if r.find_element("css selector", "code.cid").text == "t.changed"][0]
+    summary = row.find_element("css selector", "details > summary")
+    page.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus()", summary)
+    summary.send_keys(Keys.ENTER)                            # opened from the keyboard; the details are built then
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # the toggle event comes as a task after the key: wait for it, not for a fixed time
+    cells = WebDriverWait(page, 5).until(lambda d: row.find_elements("css selector", ".strip .rel"))
+    assert [c.text for c in cells] == ["1.13", "2.0", "2.14"]
+    assert [c.get_attribute("class") for c in cells] == ["rel v-holds", "rel v-contradicted", "rel v-contradicted"]
+    summary.send_keys(Keys.TAB)                              # keyboard: from the summary to the first cell
+    focused = page.switch_to.active_element
+    assert focused == cells[0]
+    note = page.execute_script("return getComputedStyle(arguments[0], '::after').content", focused)
+    assert "torch 1.13.1: holds" in note and "required" in note
+    focused.send_keys(Keys.TAB)
+    note = page.execute_script("return getComputedStyle(document.activeElement, '::after').content")
+    assert "torch 2.0.1: contradicted" in note and "0.001" in note
+    summary.send_keys(Keys.ENTER)
+
+
+def test_history_sections_are_shown(page):
+    assert "wrong when written (torch 2.5.1, current on 2024-11-28)" in page.find_element("id", "errata").text
+    assert "torch 2.0.0" in page.find_element("id", "changes").text
+    images = page.find_elements("css selector", "#shelf-life img")
+    assert images and all(page.execute_script("return arguments[0].naturalWidth", i) > 0 for i in images)
 
 
 def test_text_search_and_screenshot(page):

@@ -11,8 +11,7 @@ OLD, NEW = f"cpu · torch 2.9.1 · {CPU}", f"cpu · torch 2.14.1 · {CPU}"
 def report_of(tmp_path, *runs):
     paths = [results_file(tmp_path, f"r{i}.json", torch, records, **info) for i, (torch, records, info) in enumerate(runs)]
     loaded = load_runs(paths)
-    frame, envs = merge(loaded)
-    return build(loaded, frame, envs, DOCS)
+    return build(loaded, merge(loaded), DOCS)
 
 
 def two_torches(tmp_path):
@@ -54,7 +53,8 @@ def test_errata_list_what_each_document_gets_wrong_on_the_newest_torch(tmp_path)
     assert set(pages) == {"000_doc.txt", "001_doc.txt"}
     [changed] = pages["000_doc.txt"]["items"]   # t.old-wrong was wrong on 2.9.1 only: not an erratum now
     assert changed["claim"] == "t.changed"
-    assert changed["findings"] == [{"verdict": "contradicted", "observed": "3", "why": "torch 2.14 returns 3", "envs": [NEW]}]
+    assert changed["findings"] == [{"verdict": "contradicted", "expected": "1", "observed": "3", "why": "torch 2.14 returns 3",
+                                    "envs": [NEW], "rows": None}]
     assert changed["expected"] == "1"
     assert pages["001_doc.txt"]["items"][0]["findings"][0]["verdict"] == "fails"
     assert pages["000_doc.txt"]["title"] == "PyTorch基礎"
@@ -73,8 +73,9 @@ def test_drift_between_torch_versions(tmp_path):
     assert set(drift) == {"t.changed", "t.old-wrong"}
     changed = drift["t.changed"]
     assert changed["across"] == ["torch versions"]
-    assert changed["groups"] == [{"verdict": "holds", "envs": [OLD], "messages": []},
-                                 {"verdict": "contradicted", "envs": [NEW], "messages": ["torch 2.14 returns 3"]}]
+    assert changed["groups"] == [
+        {"verdict": "holds", "envs": [OLD], "messages": [], "where": [f"cpu · {CPU}: torch 2.9.1"]},
+        {"verdict": "contradicted", "envs": [NEW], "messages": ["torch 2.14 returns 3"], "where": [f"cpu · {CPU}: torch 2.14.1"]}]
 
 
 def test_drift_between_cpu_and_cuda(tmp_path):

@@ -12,7 +12,8 @@ from torchclaims.report.write import write_report
 
 
 def merged(*paths):
-    return merge(load_runs(paths))
+    found = merge(load_runs(paths))
+    return found.frame(), found.environments
 
 
 def test_one_column_per_device_torch_and_machine_sorted_by_version(tmp_path):
@@ -49,8 +50,7 @@ def test_parity_records_fill_the_accelerators_column(tmp_path):
 def test_matrix_leaves_blank_where_a_claim_was_not_checked(tmp_path):
     a = results_file(tmp_path, "a.json", "2.9.1", [record("a.x", "holds")])
     b = results_file(tmp_path, "b.json", "2.14.1", [record("a.x", "contradicted"), record("b.new", "holds")])
-    frame, envs = merged(a, b)
-    table = matrix(frame, envs)
+    table = matrix(merge(load_runs([a, b])))
     assert table.loc["b.new"].tolist() == ["", "holds"]
     assert table.loc["a.x"].tolist() == ["holds", "contradicted"]
 

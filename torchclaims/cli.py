@@ -52,14 +52,28 @@ def cmd_run(args, pytest_args: list[str]) -> int:
     before = results.stat().st_mtime_ns if results.exists() else None
     status = int(pytest.main(argv))
     if args.report and results.exists() and results.stat().st_mtime_ns != before:  # this run wrote it
-        cmd_report(argparse.Namespace(results=[args.results], output=args.report), [])
+        output = report_beside(results) if args.report is BESIDE_RESULTS else args.report
+        cmd_report(argparse.Namespace(results=[args.results], output=output, history=[]), [])
     return status
+
+
+BESIDE_RESULTS = object()  # `run` without --report: the report goes beside the results file
+
+
+def report_beside(results: Path) -> Path:
+    """Where `run` writes its report: conformance.html beside results.json, else <stem>.html beside the results file.
+
+    A run with `--results reports/results-torch-2.9.1.json` thus leaves the merged reports/conformance.html alone.
+    """
+    results = Path(results)
+    return results.parent / DEFAULT_REPORT.name if results.name == DEFAULT_RESULTS.name else results.with_suffix(".html")
 
 
 def cmd_report(args, _extra) -> int:
     from torchclaims.report import write_report
 
-    html, csv = write_report([Path(p) for p in args.results], Path(args.output))
+    html, csv = write_report([Path(p) for p in args.results], Path(args.output),
+                             histories=[Path(p) for p in args.history or []])
     print(f"report: {html}\nmatrix: {csv}")
     return 0
 
@@ -162,8 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
                                          description="Check every claim on this machine's devices. "
                                                      "Unknown arguments are passed to pytest (-k, -m, -x, -n 2, ...)."))
     run.add_argument("--results", default=str(DEFAULT_RESULTS), help="results file (default: %(default)s)")
-    run.add_argument("--report", default=str(DEFAULT_REPORT), metavar="HTML",
-                     help="write the conformance report here after the run (default: %(default)s)")
+    run.add_argument("--report", default=BESIDE_RESULTS, metavar="HTML",
+                     help="write the conformance report here after the run (default: beside the results file: "
+                          "conformance.html beside results.json, else <results stem>.html)")
     run.add_argument("--no-report", dest="report", action="store_const", const=None,
                      help="do not write the conformance report")
     run.set_defaults(handler=cmd_run)
@@ -173,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
                                              "versions) into one self-contained HTML page and a CSV matrix.")
     report.add_argument("results", nargs="+", metavar="RESULTS.json", help="results files written by `torchclaims run`")
     report.add_argument("-o", "--output", default=str(DEFAULT_REPORT), help="the HTML file (default: %(default)s)")
+    report.add_argument("--history", action="append", default=[], metavar="HISTORY.json",
+                        help="a release history (torchclaims/history/1): strips, changes by release, dated errata, "
+                             "shelf life; once per project")
     report.set_defaults(handler=cmd_report)
 
     init = commands.add_parser("init", help="scaffold a project: specs/, suites/, sources/, tests/")

@@ -79,6 +79,8 @@ class Document:
     site: str
     date: str
     language: str
+    date_basis: str = ""  # the evidence for the date
+    date_estimated: bool = False
     kind: str = ""
     notes: str = ""
     left_out: tuple = ()

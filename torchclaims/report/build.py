@@ -1,19 +1,26 @@
-"""From the merged frame to what the page shows: pivots, summary counts, errata, drift."""
+"""From the merged claims to what the page shows: claim rows, summary counts, errata, drift, history.
+
+One pass over each claim's records in plain Python (pandas' multi-key groupby over 100,000 rows
+costs seconds); the CSV matrix is a pandas frame.
+"""
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from packaging.version import Version
 
 from torchclaims.judge import Verdict
-from torchclaims.report.load import Run, torch_version
+from torchclaims.report import history as hist
+from torchclaims.report.load import Merged, Run, canonical, torch_version
 
 VERDICTS = [v.value for v in Verdict]          # holds, contradicted, fails, error, not-run
 WRONG = (Verdict.CONTRADICTED.value, Verdict.FAILS.value)   # what the errata list
 NOT_RUN = Verdict.NOT_RUN.value
+_MISSING = object()
 
 
 @dataclass
@@ -21,6 +28,10 @@ class Document:
     file: str
     title: str
     language: str = ""
+    author: str = ""
+    date: str = ""
+    date_estimated: bool = False
+    project: str = ""
 
 
 @dataclass
@@ -36,65 +47,49 @@ class Report:
     drift: list[dict]
     newest_torch: str | None
     documents: dict[str, Document] = field(default_factory=dict)
+    projects: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)          # release lines of the history's strips
+    changes: list[dict] = field(default_factory=list)       # changes by release
+    shelf: list[dict] = field(default_factory=list)         # per document: its shelf-life plot
 
     @property
     def claim_count(self) -> int:
         return len(self.claims)
 
 
-def verdict_order(frame: pd.DataFrame) -> list[str]:
-    seen = set(frame["verdict"].unique())
-    return VERDICTS + sorted(seen - set(VERDICTS))
+def verdict_order(seen) -> list[str]:
+    """The harness's verdicts in their order, then any other verdict found (sorted)."""
+    return VERDICTS + sorted(set(seen) - set(VERDICTS))
 
 
-def matrix(frame: pd.DataFrame, environments: pd.DataFrame) -> pd.DataFrame:
+def matrix(merged: Merged) -> pd.DataFrame:
     """Claims x environments: the verdict of each claim in each environment ('' where it was not checked)."""
-    envs = list(environments["env"])
-    pivot = frame.pivot(index="claim", columns="env", values="verdict").reindex(columns=envs)
-    return pivot.fillna("").sort_index()
+    envs = list(merged.environments["env"])
+    table = pd.DataFrame([[c.records[e].verdict if e in c.records else "" for e in envs] for c in merged.claims.values()],
+                         index=pd.Index(list(merged.claims), name="claim"), columns=envs)
+    return table
 
 
-def claim_facts(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per claim: its statement, document, quote and topic (from its newest record)."""
-    columns = ["says", "source", "quote", "topic"]
-    return frame.sort_values("run", kind="stable").groupby("claim")[columns].last().sort_index()
-
-
-def csv_matrix(frame: pd.DataFrame, environments: pd.DataFrame) -> pd.DataFrame:
+def csv_matrix(merged: Merged) -> pd.DataFrame:
     """The merged matrix for the CSV: claim, its facts, then one verdict column per environment."""
-    facts = claim_facts(frame)[["source", "topic", "says"]]
-    return facts.join(matrix(frame, environments)).reset_index()
+    several = len({c.project for c in merged.claims.values()}) > 1
+    facts = pd.DataFrame([{"claim": c.claim, **({"project": c.project} if several else {}), "source": c.source,
+                           "topic": c.topic, "says": c.says} for c in merged.claims.values()],
+                         columns=["claim", *(["project"] if several else []), "source", "topic", "says"])
+    cells = matrix(merged).reset_index(drop=True)
+    return pd.concat([facts, cells], axis=1)
 
 
-def counts(frame: pd.DataFrame, by: str, verdicts: list[str], names: dict[str, str] | None = None) -> list[dict]:
-    """Claim checks per verdict, per value of `by` (document or topic)."""
-    if frame.empty:
-        return []
-    table = pd.crosstab(frame[by], frame["verdict"]).reindex(columns=verdicts, fill_value=0)
-    claims = frame.groupby(by)["claim"].nunique()
-    return [{"key": key, "name": (names or {}).get(key, key), "claims": int(claims[key]),
-             "total": int(row.sum()), "counts": {v: int(row[v]) for v in verdicts}}
-            for key, row in table.iterrows()]
-
-
-def detail_groups(frame: pd.DataFrame, environments: pd.DataFrame) -> dict[str, list[dict]]:
-    """Per claim: its records grouped where verdict, expected, observed and message agree, in column order."""
-    column = {env: i for i, env in enumerate(environments["env"])}
-    keys = ["claim", "verdict", "parity", "expected", "observed", "message", "details"]
-    parity = frame["target"].str.endswith("-vs-cpu")
-    grouped = frame.assign(parity=parity).groupby(keys, sort=False)["env"].agg(list).reset_index()
-    groups: dict[str, list[dict]] = {}
-    for row in grouped.itertuples(index=False):
-        groups.setdefault(row.claim, []).append({
-            "verdict": row.verdict, "parity": row.parity, "expected": row.expected,
-            "observed": row.observed, "message": row.message, "details": row.details, "envs": row.env})
-    for found in groups.values():
-        found.sort(key=lambda group: min(column[env] for env in group["envs"]))
-        for group in found:
-            group["envs"].sort(key=column.__getitem__)
-        if len(found) == 1:
-            found[0]["envs"] = None  # the same everywhere it was checked: no need to list where
-    return groups
+def counts(rows: dict[str, dict], by: str, verdicts: list[str], names: dict[str, str] | None = None) -> list[dict]:
+    """Claim checks per verdict, per value of `by` (source or topic)."""
+    tally: dict[str, Counter] = {}
+    claims: Counter = Counter()
+    for row in rows.values():
+        tally.setdefault(row[by], Counter()).update(row["tally"])
+        claims[row[by]] += 1
+    return [{"key": key, "name": (names or {}).get(key, key), "claims": claims[key],
+             "total": sum(tally[key].values()), "counts": {v: tally[key][v] for v in verdicts}}
+            for key in sorted(tally)]
 
 
 def newest_torch(environments: pd.DataFrame) -> str | None:
@@ -104,114 +99,276 @@ def newest_torch(environments: pd.DataFrame) -> str | None:
     return max(torch_version(t) for t in environments["torch"]).base_version
 
 
-def errata(frame: pd.DataFrame, environments: pd.DataFrame, documents: dict[str, Document]) -> list[dict]:
-    """Per document: the claims it gets wrong on the newest torch checked, with what torch does there."""
-    newest = newest_torch(environments)
-    if newest is None:
+def compared(expected: str, observed: str) -> list[dict] | None:
+    """Key by key, what the document expects and what torch does, marking the keys that differ (dicts only)."""
+    try:
+        want, got = json.loads(expected), json.loads(observed)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(want, dict) or not isinstance(got, dict):
+        return None
+    rows = []
+    for key in sorted(set(want) | set(got), key=str):
+        a, b = want.get(key, _MISSING), got.get(key, _MISSING)
+        a_text = "(absent)" if a is _MISSING else json.dumps(a, ensure_ascii=False, sort_keys=True)
+        b_text = "(absent)" if b is _MISSING else json.dumps(b, ensure_ascii=False, sort_keys=True)
+        rows.append({"key": str(key), "expected": a_text, "observed": b_text, "differs": a_text != b_text})
+    return rows
+
+
+# ---- one pass over the records ---------------------------------------------------------------
+
+def _rows(merged: Merged, envs: list[str], newest: set[str], tally: Counter) -> dict[str, dict]:
+    """Per claim key: its facts, its verdict per environment, its detail groups and its wrong findings.
+
+    `tally` counts the records by (environment, run, verdict) on the way.
+
+    Values are told apart by repr() (values read from JSON: 1, 1.0 and True differ) and turned into
+    JSON text once per group, not once per record.
+    """
+    column = {env: i for i, env in enumerate(envs)}
+    rows: dict[str, dict] = {}
+    for key, claim in merged.claims.items():
+        cells, messages = [""] * len(envs), [""] * len(envs)
+        groups: dict[tuple, list] = {}
+        wrong: dict[tuple, list] = {}
+        for env, r in claim.records.items():
+            i = column[env]
+            cells[i], messages[i] = r.verdict, r.message
+            tally[(env, r.run, r.verdict)] += 1
+            expected, observed = repr(r.expected), repr(r.observed)
+            group = (r.verdict, r.target.endswith("-vs-cpu"), expected, observed, r.message, r.details)
+            found = groups.get(group)
+            if found is None:
+                found = groups[group] = [canonical(r.expected), canonical(r.observed), []]
+            found[2].append(i)
+            if env in newest and r.verdict in WRONG:
+                finding = (r.verdict, expected, observed, r.message)
+                seen = wrong.get(finding)
+                if seen is None:
+                    seen = wrong[finding] = [found[0], found[1], []]
+                seen[2].append((i, r.device))
+        rows[key] = {"key": key, "claim": claim.claim, "project": claim.project, "says": claim.says,
+                     "source": claim.source, "quote": claim.quote, "topic": claim.topic,
+                     "quoted_from": claim.quoted_from, "cells": cells, "messages": messages,
+                     "groups": groups, "wrong": wrong, "tally": Counter(v for v in cells if v)}
+    return rows
+
+
+def _groups(found: dict[tuple, list[int]], envs: list[str]) -> list[dict]:
+    """Detail groups where verdict, expected, observed and message agree, in column order."""
+    groups = [{"verdict": v, "parity": parity, "expected": expected, "observed": observed, "message": message,
+               "details": details, "envs": [envs[i] for i in sorted(where)], "first": min(where)}
+              for (v, parity, _, _, message, details), (expected, observed, where) in found.items()]
+    groups.sort(key=lambda g: g["first"])
+    for group in groups:
+        del group["first"]
+    if len(groups) == 1:
+        groups[0]["envs"] = None  # the same everywhere it was checked: no need to list where
+    return groups
+
+
+def _histories(histories) -> callable:
+    """project -> its History (a single history serves every project: it was given for this report)."""
+    by_project = {h.project: h for h in histories}
+    only = histories[0] if len(histories) == 1 else None
+    return lambda project: by_project.get(project, only)
+
+
+def _strips(history: hist.History | None, claim: str) -> list[dict]:
+    if history is None:
         return []
-    on_newest = environments["torch"].map(lambda t: torch_version(t).base_version == newest)
-    wrong = frame[frame["env"].isin(set(environments.loc[on_newest, "env"])) & frame["verdict"].isin(WRONG)]
-    facts = claim_facts(wrong).to_dict("index")
-    findings = (wrong.groupby(["source", "claim", "verdict", "expected", "observed", "message"], sort=True)["env"]
-                .agg(list).reset_index())
+    return [{"device": device,
+             "cells": [{"torch": line, "verdict": cell.verdict if cell else "", "observed": cell.observed if cell else ""}
+                       for line, cell in zip(history.lines, hist.strip(history, claim, device))]}
+            for device in history.devices(claim)]
+
+
+def _dating(history: hist.History | None, claim: str, devices: list[str], document: Document | None) -> list[dict]:
+    """The erratum's time: since which torch, and when written, per device where devices disagree."""
+    if history is None:
+        return []
+    found = []
+    for device in devices:
+        said = hist.dating(history, claim, device, document.date if document else "",
+                           document.date_estimated if document else False)
+        if said and said not in [f["said"] for f in found]:
+            found.append({"device": device, "said": said})
+    if len(found) == 1:
+        found[0]["device"] = ""
+    return [{"device": f["device"], **f["said"]} for f in found]
+
+
+def errata(rows: dict[str, dict], envs: list[str], newest: str | None, documents: dict[str, Document],
+           history_of) -> list[dict]:
+    """Per document: the claims it gets wrong on the newest torch checked, with what torch does there.
+
+    A claim whose quote is the document citing someone else (quoted_from) is kept apart, under the
+    cited source: its error is that source's, not the document's author's.
+    """
     pages: dict[str, dict] = {}
-    for row in findings.itertuples(index=False):
-        if row.source not in pages:
-            document = documents.get(row.source, Document(row.source, row.source))
-            pages[row.source] = {"source": row.source, "title": document.title, "language": document.language,
-                                 "torch": newest, "items": {}}
-        items = pages[row.source]["items"]
-        if row.claim not in items:
-            fact = facts[row.claim]
-            items[row.claim] = {"claim": row.claim, "says": fact["says"], "quote": fact["quote"],
-                                "expected": row.expected, "findings": []}
-        items[row.claim]["findings"].append({"verdict": row.verdict, "observed": row.observed,
-                                             "why": row.message, "envs": row.env})
-    return [{**page, "items": list(page["items"].values())} for page in pages.values()]
+    for key in sorted(rows):
+        row = rows[key]
+        if not row["wrong"]:
+            continue
+        source = row["source"]
+        document = documents.get(source)
+        if source not in pages:
+            pages[source] = {"source": source, "title": document.title if document else source,
+                             "language": document.language if document else "", "torch": newest,
+                             "project": row["project"], "items": [], "cited": {}}
+        findings = []
+        devices: list[str] = []
+        for (verdict, _, _, message), (expected, observed, where) in row["wrong"].items():
+            findings.append({"verdict": verdict, "expected": expected, "observed": observed, "why": message,
+                             "envs": [envs[i] for i, _ in sorted(where)], "rows": compared(expected, observed)})
+            devices += [d for _, d in where if d not in devices]
+        item = {"claim": row["claim"], "key": key, "says": row["says"], "quote": row["quote"],
+                "expected": findings[0]["expected"], "findings": findings,
+                "dating": _dating(history_of(row["project"]), row["claim"], sorted(devices), document)}
+        if row["quoted_from"]:
+            cited = json.loads(row["quoted_from"])
+            name = cited["name"]
+            entry = pages[source]["cited"].setdefault(name, {"name": name, "url": cited["url"], "items": []})
+            entry["items"].append(item)
+        else:
+            pages[source]["items"].append(item)
+    return [{**page, "cited": list(page["cited"].values())} for page in sorted(pages.values(), key=lambda p: p["source"])]
 
 
-def drift(frame: pd.DataFrame, environments: pd.DataFrame) -> list[dict]:
+def drift(rows: dict[str, dict], environments: pd.DataFrame) -> list[dict]:
     """Claims whose verdict differs between the environments where they ran (not-run is left out)."""
-    ran = frame[frame["verdict"] != NOT_RUN]
-    varied = ran.groupby("claim")["verdict"].nunique()
-    ran = ran[ran["claim"].isin(set(varied[varied > 1].index))]
-    if ran.empty:
-        return []
-    ran = ran.join(environments.set_index("env")[["torch", "machine"]], on="env")
-    across = {claim: _across(rows) for claim, rows in ran.groupby("claim")[["verdict", "torch", "device", "machine"]]}
-    by_verdict = (ran.groupby(["claim", "verdict"], sort=False)
-                  .agg(envs=("env", list), messages=("message", lambda m: sorted({x for x in m if x})))
-                  .reset_index())
-    facts = claim_facts(ran)
-    column = {env: i for i, env in enumerate(environments["env"])}
-    found: dict[str, dict] = {}
-    for row in by_verdict.sort_values("claim", kind="stable").itertuples(index=False):
-        if row.claim not in found:
-            found[row.claim] = {"claim": row.claim, "says": facts.at[row.claim, "says"],
-                                "source": facts.at[row.claim, "source"], "across": across[row.claim],
-                                "groups": []}
-        envs = sorted(row.envs, key=column.__getitem__)
-        found[row.claim]["groups"].append({"verdict": row.verdict, "envs": envs, "messages": row.messages})
-    for item in found.values():
-        item["groups"].sort(key=lambda g: VERDICTS.index(g["verdict"]) if g["verdict"] in VERDICTS else 99)
-    return list(found.values())
+    envs = environments.to_dict("records")
+    found = []
+    for key in sorted(rows):
+        row = rows[key]
+        ran = [(i, v) for i, v in enumerate(row["cells"]) if v and v != NOT_RUN]
+        if len({v for _, v in ran}) < 2:
+            continue
+        groups: dict[str, dict] = {}
+        for i, verdict in ran:
+            group = groups.setdefault(verdict, {"verdict": verdict, "envs": [], "messages": set(), "where": {}})
+            group["envs"].append(envs[i]["env"])
+            group["where"].setdefault(f"{envs[i]['device']} · {envs[i]['machine']}", []).append(envs[i]["torch"])
+            if row["messages"][i]:
+                group["messages"].add(row["messages"][i])
+        ordered = sorted(groups.values(), key=lambda g: VERDICTS.index(g["verdict"]) if g["verdict"] in VERDICTS else 99)
+        found.append({"claim": row["claim"], "key": key, "says": row["says"], "source": row["source"],
+                      "across": _across([(v, envs[i]) for i, v in ran]),
+                      "groups": [{**g, "messages": sorted(g["messages"]), "where": _where(g["where"])} for g in ordered]})
+    return found
 
 
-def _across(rows: pd.DataFrame) -> list[str]:
+def _where(found: dict[str, list[str]]) -> list[str]:
+    """Environments said compactly: 'cpu · Xeon: torch 2.0.1, 2.1.2' (34 full labels made the section 0.5 MB)."""
+    return [f"{place}: torch {', '.join(torches)}" for place, torches in found.items()]
+
+
+def _across(ran: list[tuple[str, dict]]) -> list[str]:
     """What differs between the environments where the claim's verdict differs: torch, device, machine."""
     names = {"torch": "torch versions", "device": "devices", "machine": "machines"}
     found = set()
-    records = rows.to_dict("records")
-    for i, a in enumerate(records):
-        for b in records[i + 1:]:
-            if a["verdict"] != b["verdict"]:
+    for i, (verdict_a, a) in enumerate(ran):
+        for verdict_b, b in ran[i + 1:]:
+            if verdict_a != verdict_b:
                 found.add(" and ".join(names[k] for k in names if a[k] != b[k]))
     return sorted(found)
 
 
-def run_rows(runs: list[Run], frame: pd.DataFrame, verdicts: list[str]) -> list[dict]:
-    kept = pd.crosstab(frame["run"], frame["verdict"]).reindex(index=range(len(runs)), columns=verdicts, fill_value=0)
+def run_rows(runs: list[Run], tally: Counter, verdicts: list[str]) -> list[dict]:
+    kept: dict[int, Counter] = {i: Counter() for i in range(len(runs))}
+    for (_, run, verdict), n in tally.items():
+        kept[run][verdict] += n
     rows = []
     for index, run in enumerate(runs):
         info = run.info
-        counts = {v: int(kept.at[index, v]) for v in verdicts}
+        counts = {v: kept[index][v] for v in verdicts}
         rows.append({
             "file": Path(run.path).name, "torch": run.torch, "torchvision": info.get("torchvision") or "none",
             "python": info.get("python") or "", "cpu": info.get("cpu") or "", "accelerators": run.accelerators(),
             "harness": info.get("harness") or "", "started": run.started, "platform": info.get("platform") or "",
             "duration_s": info.get("duration_s"), "records": len(run.records), "kept": sum(counts.values()),
-            "counts": counts,
+            "counts": counts, "project": run.project,
         })
     return sorted(rows, key=lambda row: (torch_version(row["torch"]), row["started"]))
 
 
-def build(runs: list[Run], frame: pd.DataFrame, environments: pd.DataFrame,
-          documents: dict[str, Document] | None = None) -> Report:
+def shelf(histories: list[hist.History], documents: dict[str, Document]) -> list[dict]:
+    """Per document of each history: its shelf-life plot (an SVG data: URI) and the figures in words."""
+    from torchclaims.report.plot import describe, shelf_life_svg
+
+    found = []
+    for history in histories:
+        for source, points in hist.shelf_life(history).items():
+            document = documents.get(source)
+            written = hist.written_on(document.date, history) if document and document.date else None
+            line = _line_of(written, history.lines)
+            found.append({"source": source, "title": document.title if document else source,
+                          "language": document.language if document else "", "project": history.project,
+                          "date": document.date if document else "", "written": written,
+                          "svg": shelf_life_svg(points, line), "alt": describe(points)})
+    return found
+
+
+def _with_rows(group: dict) -> dict:
+    """A release's changes, each with its observation before and after compared key by key."""
+    for change in group["changes"]:
+        change["rows"] = compared(change["observed_before"], change["observed_after"])
+    return group
+
+
+def _line_of(release: str | None, lines: list[str]) -> str | None:
+    """The release line a release belongs to ('2.0.0' -> '2.0.1' when 2.0.1 is the checked line)."""
+    if release is None:
+        return None
+    minor = torch_version(release).release[:2]
+    return next((line for line in lines if torch_version(line).release[:2] == minor), None)
+
+
+def build(runs: list[Run], merged: Merged, documents: dict[str, Document] | None = None,
+          histories: list[hist.History] | None = None) -> Report:
     documents = documents or {}
-    verdicts = verdict_order(frame)
-    pivot = matrix(frame, environments)
-    groups = detail_groups(frame, environments)
-    per_env = pd.crosstab(frame["env"], frame["verdict"]).reindex(index=list(environments["env"]), columns=verdicts,
-                                                                   fill_value=0)
+    histories = histories or []
+    history_of = _histories(histories) if histories else (lambda project: None)
+    environments = merged.environments
+    envs = list(environments["env"])
+    newest = newest_torch(environments)
+    on_newest = {env for env, torch in zip(environments["env"], environments["torch"])
+                 if torch_version(torch).base_version == newest}
+    tally: Counter = Counter()
+    rows = _rows(merged, envs, on_newest, tally)
+    verdicts = verdict_order(verdict for _, _, verdict in tally)
+    per_env = {env: Counter() for env in envs}
+    for (env, _, verdict), n in tally.items():
+        per_env[env][verdict] += n
     env_list = [{"env": row.env, "device": row.device, "torch": row.torch, "machine": row.machine,
-                 "counts": {v: int(per_env.at[row.env, v]) for v in verdicts}}
+                 "counts": {v: per_env[row.env][v] for v in verdicts}}
                 for row in environments.itertuples()]
-    facts = claim_facts(frame).to_dict("index")
     claims = []
-    for claim, cells in zip(pivot.index, pivot.to_numpy().tolist()):
-        fact = facts[claim]
-        document = documents.get(fact["source"], Document(fact["source"], fact["source"]))
+    for key, row in rows.items():
+        document = documents.get(row["source"])
         claims.append({
-            "claim": claim, "says": fact["says"], "source": fact["source"], "title": document.title,
-            "language": document.language, "quote": fact["quote"], "topic": fact["topic"],
-            "cells": cells, "verdicts": sorted({c for c in cells if c}),
-            "devices": sorted({env["device"] for env, c in zip(env_list, cells) if c}),
-            "groups": groups.get(claim, []),
+            "key": key, "claim": row["claim"], "project": row["project"], "says": row["says"],
+            "source": row["source"], "title": document.title if document else row["source"],
+            "language": document.language if document else "", "quote": row["quote"], "topic": row["topic"],
+            "quoted_from": json.loads(row["quoted_from"]) if row["quoted_from"] else None,
+            "cells": row["cells"], "groups": _groups(row["groups"], envs),
+            "strips": _strips(history_of(row["project"]), row["claim"]),
         })
-    names = {key: f"{doc.title}" for key, doc in documents.items()}
+    names = {key: doc.title for key, doc in documents.items()}
+    several = len({r["project"] for r in rows.values()}) > 1
+    totals = Counter()
+    for env in envs:
+        totals.update(per_env[env])
     return Report(
-        runs=run_rows(runs, frame, verdicts), environments=env_list, verdicts=verdicts,
-        totals={v: int((frame["verdict"] == v).sum()) for v in verdicts},
-        by_document=counts(frame, "source", verdicts, names), by_topic=counts(frame, "topic", verdicts),
-        claims=claims, errata=errata(frame, environments, documents), drift=drift(frame, environments),
-        newest_torch=newest_torch(environments), documents=documents)
+        runs=run_rows(runs, tally, verdicts), environments=env_list, verdicts=verdicts,
+        totals={v: totals[v] for v in verdicts},
+        by_document=counts(rows, "source", verdicts, names), by_topic=counts(rows, "topic", verdicts),
+        claims=claims, errata=errata(rows, envs, newest, documents, history_of), drift=drift(rows, environments),
+        newest_torch=newest, documents=documents,
+        projects=sorted({r["project"] for r in rows.values() if r["project"]}),
+        lines=sorted({line for h in histories for line in h.lines}, key=torch_version),
+        changes=[_with_rows(group) for h in histories
+                 for group in hist.changes_by_release(h, documents, (lambda p: lambda c: f"{p}:{c}")(h.project)
+                                                      if several else (lambda c: c))],
+        shelf=shelf(histories, documents))

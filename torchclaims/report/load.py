@@ -1,8 +1,9 @@
 """Read results files and merge them into one frame: one row per claim x environment.
 
 An environment is device x torch version x machine; the machine is named by its CPU and
-accelerators. Two runs in the same environment
-merge: for each claim, the record of the newer run wins.
+accelerators. Two runs in the same environment merge: for each claim, the record of the newer
+run wins. Runs of several projects (run.project.name) merge into one frame; where more than one
+project is present a claim's key is `project:claim`, so equal ids in two projects stay apart.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from packaging.version import InvalidVersion, Version
 
 from torchclaims.results import read_results
 
-COLUMNS = ["env", "claim", "device", "target", "verdict", "expected", "observed", "message", "details",
-           "source", "quote", "says", "topic", "run"]
+COLUMNS = ["key", "env", "claim", "project", "device", "target", "verdict", "expected", "observed", "message",
+           "details", "source", "quote", "says", "topic", "quoted_from", "run"]
 SEPARATOR = " · "
 
 
@@ -28,6 +29,7 @@ class Run:
     path: Path
     info: dict
     records: list[dict] = field(repr=False, default_factory=list)
+    documents: dict | None = field(repr=False, default=None)   # the file's top-level `documents`, if any
 
     @property
     def torch(self) -> str:
@@ -36,6 +38,10 @@ class Run:
     @property
     def started(self) -> str:
         return str(self.info.get("started") or "")
+
+    @property
+    def project(self) -> str:
+        return str((self.info.get("project") or {}).get("name") or "")
 
     def machine(self) -> str:
         """The machine: its CPU, and its accelerators where it has any ('Xeon + NVIDIA H100')."""
@@ -69,44 +75,105 @@ def load_runs(paths) -> list[Run]:
     runs = []
     for path in paths:
         document = read_results(Path(path))
-        runs.append(Run(Path(path), document.get("run") or {}, list(document.get("results") or [])))
+        documents = document.get("documents")
+        runs.append(Run(Path(path), document.get("run") or {}, list(document.get("results") or []),
+                        documents if isinstance(documents, dict) else None))
     return runs
 
 
-def _text(value) -> str:
-    """Expected / observed values as stable, readable JSON text."""
+def canonical(value) -> str:
+    """Expected / observed values as stable, readable JSON text (sorted keys)."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def merge(runs: list[Run]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(records, environments): one row per claim x environment, and one row per environment."""
-    rows, envs = [], {}
-    for index, run in enumerate(runs):
+def _quoted_from(value) -> str:
+    """A record's `quoted_from` ({name, url}) as JSON text, '' when the quote is the document's own words."""
+    if not isinstance(value, dict) or not value.get("name"):
+        return ""
+    return json.dumps({"name": str(value["name"]), "url": str(value.get("url") or "")}, ensure_ascii=False,
+                      sort_keys=True)
+
+
+@dataclass
+class Record:
+    """One claim in one environment. expected / observed stay the values read (turned into text only per group)."""
+
+    verdict: str
+    target: str
+    device: str
+    expected: object
+    observed: object
+    message: str
+    details: str
+    run: int
+
+
+@dataclass
+class Claim:
+    """One claim (of one project) across the environments: facts from its newest record, a record per environment."""
+
+    key: str
+    claim: str
+    project: str
+    says: str = ""
+    source: str = ""
+    quote: str = ""
+    topic: str = ""
+    quoted_from: str = ""
+    records: dict[str, Record] = field(default_factory=dict)   # environment label -> record
+
+
+@dataclass
+class Merged:
+    claims: dict[str, Claim]          # key -> claim, sorted by key
+    environments: pd.DataFrame        # env, device, torch, machine: one row per column of the matrix, in order
+
+    def frame(self) -> pd.DataFrame:
+        """One row per claim x environment (for the CSV matrix and for analysis)."""
+        rows = [(c.key, env, c.claim, c.project, r.device, r.target, r.verdict, canonical(r.expected),
+                 canonical(r.observed), r.message, r.details, c.source, c.quote, c.says, c.topic, c.quoted_from, r.run)
+                for c in self.claims.values() for env, r in c.records.items()]
+        return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def merge(runs: list[Run]) -> Merged:
+    """Every claim with its record in each environment. Where two runs share an environment, the newer run's
+    record wins (by start time; file order on ties), and a claim's facts come from its newest record.
+
+    One pass in plain Python: 100,000 records cost a fraction of a second this way, seconds through pandas.
+    """
+    qualify = len({run.project for run in runs if run.records}) > 1
+    claims: dict[str, Claim] = {}
+    envs: dict[str, dict] = {}
+    order = sorted(range(len(runs)), key=lambda i: runs[i].started)   # stable: file order on ties
+    for index in order:
+        run = runs[index]
+        machine, torch, project = run.machine(), run.torch, run.project
+        labels: dict[str, str] = {}
         for record in run.records:
             target = str(record.get("device") or "unknown")
-            device = base_device(target)
-            machine = run.machine()
-            env = env_label(device, run.torch, machine)
-            envs.setdefault(env, {"env": env, "device": device, "torch": run.torch, "machine": machine})
-            rows.append({
-                "env": env, "claim": str(record.get("claim")), "device": device, "target": target,
-                "verdict": str(record.get("verdict")),
-                "expected": _text(record.get("expected")), "observed": _text(record.get("observed")),
-                "message": str(record.get("message") or ""), "details": str(record.get("details") or ""),
-                "source": str(record.get("source") or ""), "quote": str(record.get("quote") or ""),
-                "says": str(record.get("says") or ""), "topic": str(record.get("topic") or ""),
-                "run": index,
-            })
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    if frame.duplicated(["env", "claim"]).any():
-        # The newer run wins where two runs share an environment (stable sort keeps file order on ties).
-        frame["started"] = frame["run"].map({i: run.started for i, run in enumerate(runs)})
-        frame = (frame.sort_values(["started", "run"], kind="stable")
-                 .drop_duplicates(["env", "claim"], keep="last").drop(columns="started").reset_index(drop=True))
+            env = labels.get(target)
+            if env is None:
+                device = base_device(target)
+                env = labels[target] = env_label(device, torch, machine)
+                envs.setdefault(env, {"env": env, "device": device, "torch": torch, "machine": machine})
+            name = str(record.get("claim"))
+            key = f"{project}:{name}" if qualify else name
+            claim = claims.get(key)
+            if claim is None:
+                claim = claims[key] = Claim(key, name, project)
+            claim.says = str(record.get("says") or "")
+            claim.source = str(record.get("source") or "")
+            claim.quote = str(record.get("quote") or "")
+            claim.topic = str(record.get("topic") or "")
+            claim.quoted_from = _quoted_from(record.get("quoted_from"))
+            claim.records[env] = Record(str(record.get("verdict")), target, envs[env]["device"], record.get("expected"),
+                                        record.get("observed"), str(record.get("message") or ""),
+                                        str(record.get("details") or ""), index)
     environments = pd.DataFrame(list(envs.values()), columns=["env", "device", "torch", "machine"])
     if not environments.empty:
         environments["_version"] = environments["torch"].map(torch_version)
         environments["_cpu_first"] = environments["device"] != "cpu"
         environments = (environments.sort_values(["_version", "_cpu_first", "device", "machine"])
                         .drop(columns=["_version", "_cpu_first"]).reset_index(drop=True))
-    return frame, environments
+    return Merged(dict(sorted(claims.items())), environments)

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from torchclaims.report.build import Report
+from torchclaims.report.payload import payload
 
 
 def pretty(text: str, width: int = 100) -> str:
@@ -33,10 +34,13 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["pretty"] = pretty
     env.filters["slug"] = slug
+    env.filters["short_line"] = lambda version: ".".join(str(version).split(".")[:2])
+    # tojson escapes <, >, & and ' in the JSON it writes: the claims data cannot end its <script> element
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False, "separators": (",", ":")}
     return env
 
 
 def render(report: Report, sources: list[str], generated: datetime | None = None) -> str:
     template = environment().get_template("report.html.j2")
-    return template.render(report=report, sources=sources,
+    return template.render(report=report, sources=sources, data=payload(report),
                            generated=(generated or datetime.now(timezone.utc)).isoformat(timespec="seconds"))

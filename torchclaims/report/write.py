@@ -1,41 +1,72 @@
-"""`torchclaims report`: results files -> conformance.html and, beside it, conformance.csv."""
+"""`torchclaims report`: results files (and a release history) -> conformance.html and, beside it, conformance.csv."""
 
 from __future__ import annotations
 
-import json
+import gc
+from contextlib import contextmanager
 from pathlib import Path
 
 from torchclaims import spec
 from torchclaims.paths import DEFAULT_PROJECT
 from torchclaims.report.build import Document, build, csv_matrix
-from torchclaims.report.load import load_runs, merge
+from torchclaims.report.history import read_history
+from torchclaims.report.load import Run, load_runs, merge
 from torchclaims.report.render import render
 
+DEFAULT_SPECS = DEFAULT_PROJECT / "specs"   # only for results files written without their `documents`
 
-def load_documents(specs_dir: Path = DEFAULT_PROJECT / "specs") -> dict[str, Document]:
-    """Titles and languages of the source documents (specs/sources.yaml); empty if it is unreadable."""
+
+def _document(file: str, entry: dict, project: str = "") -> Document:
+    return Document(file, str(entry.get("title") or file), str(entry.get("language") or ""),
+                    author=str(entry.get("author") or ""), date=str(entry.get("date") or ""),
+                    date_estimated=bool(entry.get("date_estimated")), project=project)
+
+
+def load_documents(specs_dir: Path = DEFAULT_SPECS) -> dict[str, Document]:
+    """The source documents of a specs directory (its sources.yaml); empty if it is unreadable."""
     documents = spec.load_documents(Path(specs_dir), problems=[])
-    return {name: Document(name, d.title, d.language) for name, d in documents.items()}
+    return {name: _document(name, vars(d)) for name, d in documents.items()}
 
 
-def documents_of_results(results: list[Path]) -> dict[str, Document]:
-    """The documents the results files carry (their own project's sources.yaml, recorded by the run)."""
+def documents_of(runs: list[Run], specs_dir: Path | None = DEFAULT_SPECS) -> dict[str, Document]:
+    """Titles, languages and dates from the results files' own `documents` (a newer file's entry wins).
+
+    Only where a results file lacks `documents` (written before it had them) does the specs
+    directory fill in.
+    """
     found: dict[str, Document] = {}
-    for path in results:
-        for name, record in json.loads(Path(path).read_text(encoding="utf-8")).get("documents", {}).items():
-            found[name] = Document(name, record.get("title") or name, record.get("language") or "")
+    if specs_dir is not None and any(run.documents is None for run in runs if run.records):
+        found.update(load_documents(Path(specs_dir)))
+    for run in sorted(runs, key=lambda r: r.started):
+        for file, entry in (run.documents or {}).items():
+            if isinstance(entry, dict):
+                found[str(file)] = _document(str(file), entry, run.project)
     return found
 
 
-def write_report(results: list[Path], output: Path, specs_dir: Path = DEFAULT_PROJECT / "specs") -> tuple[Path, Path]:
+def write_report(results: list[Path], output: Path, specs_dir: Path | None = DEFAULT_SPECS,
+                 histories: list[Path] = ()) -> tuple[Path, Path]:
     """Merge the results files into one HTML page at `output` and the matrix as CSV beside it."""
-    runs = load_runs(results)
-    frame, environments = merge(runs)
-    # the results' own documents first: a project elsewhere titles its documents itself
-    report = build(runs, frame, environments, {**load_documents(specs_dir), **documents_of_results(results)})
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(render(report, [Path(p).name for p in results]), encoding="utf-8")
-    csv_path = output.with_suffix(".csv")
-    csv_matrix(frame, environments).to_csv(csv_path, index=False)
+    with no_gc():
+        runs = load_runs(results)
+        merged = merge(runs)
+        report = build(runs, merged, documents_of(runs, specs_dir), [read_history(p) for p in histories])
+        output = Path(output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(render(report, [Path(p).name for p in [*results, *histories]]), encoding="utf-8")
+        csv_path = output.with_suffix(".csv")
+        csv_matrix(merged).to_csv(csv_path, index=False)
     return output, csv_path
+
+
+@contextmanager
+def no_gc():
+    """No cyclic garbage collection while building: the records read are millions of objects that live until
+    the page is written, and each full collection walks them all (it doubled the build time of a large report)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -151,15 +151,18 @@ def batch_shapes(device, n, features, batch_size, label_high=2, shuffle=True, dr
 
 @checker
 def epoch_orders(device, n, epochs, batch_size, shuffle):
-    """Iterate a DataLoader over samples 0..n-1 for several epochs: does every epoch give
-    every sample exactly once, is an epoch in dataset order, do the epochs' orders differ."""
+    """Iterate a DataLoader over samples 0..n-1 for `epochs` epochs: does every epoch give
+    every sample exactly once, is each epoch in dataset order, and (with more than one
+    epoch, where it can be false) does every epoch come in an order of its own."""
     loader = DataLoader(TensorDataset(torch.arange(n)), batch_size=batch_size, shuffle=shuffle)
     orders = [[int(i) for (batch,) in loader for i in batch] for _ in range(epochs)]
-    return {
+    observed = {
         "every_sample_once_per_epoch": all(sorted(order) == list(range(n)) for order in orders),
         "in_dataset_order": [order == list(range(n)) for order in orders],
-        "all_epochs_differ": len({tuple(order) for order in orders}) == epochs,
     }
+    if epochs > 1:
+        observed["all_epochs_differ"] = len({tuple(order) for order in orders}) == epochs
+    return observed
 
 
 @checker
@@ -234,22 +237,23 @@ def randint_values(device, low, high, count=10000):
 def _write_images(folder: Path, sizes):
     from PIL import Image
 
-    paths = []
+    paths, arrays = [], []
     for index, (width, height) in enumerate(sizes):
         rng = np.random.default_rng(index)
         path = folder / f"image_{index}.png"
-        Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8)).save(path)
+        arrays.append(rng.integers(0, 256, (height, width, 3), dtype=np.uint8))
+        Image.fromarray(arrays[-1]).save(path)
         paths.append(str(path))
-    return paths
+    return paths, arrays
 
 
 @checker
 def custom_image_dataset(device, sizes, labels, resize=None, batch_size=None):
     """001's CustomImageDataset over PNG files written to a temporary folder: its length and
-    what indexing gives (a PIL image of the file's size, or with transform = Resize(resize) +
+    what indexing gives (a PIL image, the one in that index's file, or with transform = Resize(resize) +
     ToTensor + Normalize a tensor), and with batch_size the shapes of a DataLoader's first batch."""
     with tempfile.TemporaryDirectory(prefix="torchclaims-") as folder:
-        paths = _write_images(Path(folder), sizes)
+        paths, arrays = _write_images(Path(folder), sizes)
         transform = None
         if resize is not None:
             from torchvision import transforms
@@ -266,7 +270,7 @@ def custom_image_dataset(device, sizes, labels, resize=None, batch_size=None):
         for index in range(len(dataset)):
             image, label = dataset[index]
             if isinstance(image, Image.Image):
-                item = {"kind": "PIL image", "size": list(image.size)}
+                item = {"kind": "PIL image", "is_its_file": bool(np.array_equal(np.asarray(image), arrays[index]))}
             else:
                 item = {"kind": type(image).__name__, "shape": image.shape}
             observed["items"].append({**item, "label": label})
@@ -278,12 +282,14 @@ def custom_image_dataset(device, sizes, labels, resize=None, batch_size=None):
 
 @checker
 def batch_bytes(device, batch_sizes, features=10, n=100):
-    """The bytes a batch of data takes, for each batch size (float32 samples of `features`)."""
+    """For each batch size, the bytes of memory that the first batch a DataLoader yields over
+    n float32 samples of `features` holds: its storage, as collate allocated it (a batch that
+    viewed the whole data set, or widened its dtype, would hold more)."""
     loader_bytes = []
     data = torch.randn(n, features)
     for size in batch_sizes:
         (batch,) = next(iter(DataLoader(TensorDataset(data), batch_size=size)))
-        loader_bytes.append(batch.element_size() * batch.nelement())
+        loader_bytes.append(batch.untyped_storage().nbytes())
     return {"bytes": loader_bytes}
 
 

@@ -10,7 +10,6 @@ harness treats itself as offline unless TORCHCLAIMS_NETWORK=1, and raises NotRun
 from __future__ import annotations
 
 import os
-import socket
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,6 @@ import torch
 
 from torchclaims import ondisk
 from torchclaims.checkers import NotRun, checker
-from torchclaims.observe import raised
 
 MNIST_TRAIN = 150
 CIFAR_TRAIN = 100
@@ -46,27 +44,6 @@ def _written(name, count):
             raise ValueError(name)
 
 
-@contextmanager
-def _network_refused():
-    """Refuse (and record) every attempt to resolve a host name or open a connection."""
-    attempts = []
-    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
-
-    def connect(self, address, *args):
-        attempts.append(str(address))
-        raise OSError("network refused by torchclaims")
-
-    def getaddrinfo(host, *args, **kwargs):
-        attempts.append(str(host))
-        raise socket.gaierror("network refused by torchclaims")
-
-    socket.socket.connect, socket.getaddrinfo = connect, getaddrinfo
-    try:
-        yield attempts
-    finally:
-        socket.socket.connect, socket.getaddrinfo = real_connect, real_getaddrinfo
-
-
 def _mnist_transform():
     from torchvision import transforms
 
@@ -89,46 +66,47 @@ TRANSFORMS = {None: lambda: None, "mnist": _mnist_transform, "cifar": _cifar_tra
 
 @checker
 def local_sample(device, name, index=0):
-    """name(root, train=True, download=False) over a copy written here: its length, what
-    sample `index` is (a PIL image? its mode and (width, height); the label's type), the
-    number of classes, and whether image and label are those written."""
+    """name(root, train=True, download=False)[index] over a copy written here: is it a PIL
+    image, its mode, the label's type, and whether image and label are those stored."""
     from PIL import Image
 
     with _written(name, MNIST_TRAIN if name == "MNIST" else CIFAR_TRAIN) as (root, images, labels, cls):
-        dataset = cls(root, train=True, download=False)
-        image, label = dataset[index]
+        image, label = cls(root, train=True, download=False)[index]
         return {
-            "len": len(dataset),
             "pil_image": isinstance(image, Image.Image),
             "mode": image.mode,
-            "size": list(image.size),
             "label_type": type(label).__name__,
-            "classes": len(dataset.classes),
-            "same_as_written": bool(np.array_equal(np.asarray(image), images[index]))
-                               and int(label) == int(labels[index]),
+            "same_as_stored": bool(np.array_equal(np.asarray(image), images[index]))
+                              and int(label) == int(labels[index]),
         }
 
 
 @checker
 def mnist_classes(device, label=None):
-    """MNIST's classes: how many, the digit each names (from its leading number), and
-    with `label` the name of that label's class."""
+    """MNIST's classes (torchvision's own list): how many and the digit each names (from its
+    leading number); with `label`, only the name of that label's class."""
     with _written("MNIST", 10) as (root, _, _, cls):
         classes = cls(root, train=True).classes
-        observed = {"count": len(classes), "digits": [int(name.split(" ")[0]) for name in classes]}
         if label is not None:
-            observed["class_name"] = classes[label]
-        return observed
+            return {"class_name": classes[label]}
+        return {"count": len(classes), "digits": [int(name.split(" ")[0]) for name in classes]}
+
+
+def _stored_height_width(images) -> list[int]:
+    """(height, width) of the images written: what a reader of the files should find again."""
+    return list(images.shape[1:3])
 
 
 @checker
-def tensor_sample(device, name, transform, flatten=False):
-    """name(..., transform=<the document's transform>)[0]: the image tensor's shape (or
-    its length once flattened), dtype, whether it lies in [-1, 1], and the label's type."""
-    with _written(name, MNIST_TRAIN if name == "MNIST" else CIFAR_TRAIN) as (root, _, _, cls):
+def tensor_sample(device, name, transform):
+    """name(..., transform=<the document's transform>)[0]: the image tensor's channels (first
+    dimension), whether its other two are the stored image's height and width, its dtype,
+    whether it lies in [-1, 1], and the label's type."""
+    with _written(name, MNIST_TRAIN if name == "MNIST" else CIFAR_TRAIN) as (root, images, _, cls):
         image, label = cls(root, train=True, download=False, transform=TRANSFORMS[transform]())[0]
         return {
-            "shape": image.reshape(-1).shape if flatten else image.shape,
+            "channels": image.shape[0],
+            "height_width_as_stored": list(image.shape[1:]) == _stored_height_width(images),
             "dtype": image.dtype,
             "within_minus_one_to_one": bool(image.min() >= -1 and image.max() <= 1),
             "label_type": type(label).__name__,
@@ -138,8 +116,9 @@ def tensor_sample(device, name, transform, flatten=False):
 @checker
 def loader_batches(device, name, transform, batch_size, shuffle=True, num_workers=0):
     """A DataLoader over name(..., transform) as the document builds it: the first batch's
-    image and label shapes and dtypes, whether its images lie in [-1, 1], the sizes of all
-    batches, and whether the first batch differs from the first samples in dataset order."""
+    batch and channel dimensions (and whether the other two are the stored images' height and
+    width), label shape, dtypes, whether its images lie in [-1, 1], the sizes of all batches,
+    and whether the first batch is the first samples in dataset order."""
     from torch.utils.data import DataLoader
 
     count = MNIST_TRAIN if name == "MNIST" else CIFAR_TRAIN
@@ -151,7 +130,8 @@ def loader_batches(device, name, transform, batch_size, shuffle=True, num_worker
         first_images, first_labels = batches[0]
         in_order = torch.as_tensor(labels[:len(first_labels)], dtype=first_labels.dtype)
         return {
-            "images": first_images.shape,
+            "images_batch_channels": list(first_images.shape[:2]),
+            "height_width_as_stored": list(first_images.shape[2:]) == _stored_height_width(images),
             "images_dtype": first_images.dtype,
             "labels": first_labels.shape,
             "labels_dtype": first_labels.dtype,
@@ -182,22 +162,10 @@ def augmented_epochs(device, epochs=2, batch_size=32):
 
 
 @checker
-def offline_local_copy(device, name, download):
-    """name(root, train=True, download=download) over a copy written here, with every
-    network connection refused: whether it raised, whether it tried the network, its length."""
-    with _written(name, 20) as (root, _, _, cls):
-        made = []
-        with _network_refused() as attempts:
-            outcome = raised(lambda: made.append(cls(root, train=True, download=download)))
-        return {"raises": outcome["raises"], "message": outcome["message"],
-                "network_attempted": bool(attempts), "len": len(made[0]) if made else None}
-
-
-@checker
 def real_dataset(device, name, fields):
     """Download the real `name` training set into a temporary folder and report `fields`
-    of: downloaded, len, first_label, size (of image 0, width x height), mode. Needs the
-    network: not run unless TORCHCLAIMS_NETWORK=1."""
+    of: downloaded, len, first_label, size (of image 0, width x height), mode, flat_size (the
+    values in image 0, all channels). Needs the network: not run unless TORCHCLAIMS_NETWORK=1."""
     if os.environ.get(NETWORK_ENV) != "1":
         raise NotRun(f"needs network (this harness is offline unless {NETWORK_ENV}=1)")
     from torchvision import datasets
@@ -206,5 +174,5 @@ def real_dataset(device, name, fields):
         dataset = getattr(datasets, name)(root=root, train=True, download=True)
         image, label = dataset[0]
         observed = {"downloaded": True, "len": len(dataset), "first_label": int(label),
-                    "size": list(image.size), "mode": image.mode}
+                    "size": list(image.size), "mode": image.mode, "flat_size": int(np.asarray(image).size)}
         return {field: observed[field] for field in fields}

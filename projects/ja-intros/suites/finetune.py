@@ -109,21 +109,14 @@ def effective_learning_rates(device, groups, classes=5):
     return rates
 
 
-_SMALL_MODELS = {"one_conv_net": (OneConvNet, 1)}
-
-
 @checker
 def input_size_errors(device, model, sizes):
     """Forward a 1-image batch of each square size through `model` (a torchvision model name,
-    weights=None, or 000's one-conv Net): does the forward raise?"""
+    weights=None): does the forward raise?"""
     _one_thread()
-    if model in _SMALL_MODELS:
-        build, channels = _SMALL_MODELS[model]
-        net = build()
-    else:
-        from torchvision import models
+    from torchvision import models
 
-        net, channels = models.get_model(model, weights=None), 3
+    net, channels = models.get_model(model, weights=None), 3
     net = net.to(device).eval()
     found = {}
     for size in sizes:
@@ -174,9 +167,10 @@ def extra_layer_before_fc(device, size, layer):
 
 
 @checker
-def finetune_from_state_dict(device, classes=3, steps=3, lr=0.01):
+def finetune_from_state_dict(device, observe, classes=3, steps=3, lr=0.01):
     """Fine-tuning as 000 describes it: a trained model's state_dict is loaded into a fresh resnet18,
-    its head is replaced for `classes` classes, and every layer is retrained on new data."""
+    its head is replaced for `classes` classes, and every layer is retrained on new data. `observe`
+    names what to report of: starts_from_pretrained, every_param_changed, loss_decreased."""
     _one_thread()
     pretrained = _resnet18(device="cpu")
     with torch.no_grad():  # stand-in for training: weights no fresh model starts from
@@ -202,9 +196,10 @@ def finetune_from_state_dict(device, classes=3, steps=3, lr=0.01):
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
-    return {"starts_from_pretrained": starts,
-            "every_param_changed": all(not torch.equal(before[n], p.detach()) for n, p in model.named_parameters()),
-            "loss_decreased": losses[-1] < losses[0]}
+    found = {"starts_from_pretrained": starts,
+             "every_param_changed": all(not torch.equal(before[n], p.detach()) for n, p in model.named_parameters()),
+             "loss_decreased": losses[-1] < losses[0]}
+    return {name: found[name] for name in observe}
 
 
 @checker

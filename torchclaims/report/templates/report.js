@@ -1,71 +1,194 @@
-// Filters for the claims table: verdict, document, topic, device, text. Without this script
-// the page shows every claim and every column; nothing here is needed to read it.
+// The claims table, drawn from the JSON embedded in the page (#claims-data): only the rows in
+// view are built (more as the table scrolls), a row's details when they are opened, and the
+// filters work on the data. Every text goes in through textContent or setAttribute, never as markup.
 (function () {
   "use strict";
+  var source = document.getElementById("claims-data");
   var form = document.getElementById("filters");
   var table = document.getElementById("matrix");
-  if (!form || !table) { return; }
-  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
-  var firstEnv = 2;  // claim, document, then one column per environment
-  var envDevice = heads.slice(firstEnv).map(function (th) { return th.getAttribute("data-device"); });
-  var texts = null;
+  if (!source || !form || !table) { return; }
+  var data = JSON.parse(source.textContent);
+  var S = data.strings, V = data.verdicts, E = data.envs, claims = data.claims;
+  var PAGE = 60;                  // rows built at a time
+  var FIRST_ENV = 2;              // claim, document, then one column per environment
+  var body = table.tBodies[0];
   var shown = document.getElementById("shown");
-  var shownDevice = "";
+  var more = document.getElementById("more");
+  var wrap = document.getElementById("matrix-wrap");
+  var matches = claims, drawn = 0, texts = null, shownDevice = "";
   var columnStyle = document.createElement("style");
   document.head.appendChild(columnStyle);
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+  function verdictName(v) { return v < 0 ? "" : V[v]; }
+  function chip(v) { return el("span", "chip v-" + verdictName(v), verdictName(v)); }
+  function lang(node, language) { node.setAttribute("lang", language || "und"); return node; }
+  function docOf(c) { return data.docs[c.d] || { title: c.d, language: "" }; }
+  function shortLine(version) { return version.split(".").slice(0, 2).join("."); }
+
+  function pretty(text) {
+    // long JSON values indented for reading, as the server-rendered parts do
+    if (text.length <= 100) { return text; }
+    try {
+      var value = JSON.parse(text);
+      return typeof value === "string" ? value : JSON.stringify(value, null, 1);
+    } catch (e) { return text; }
+  }
+
+  function strip(device, cells) {
+    // one cell per release line, coloured by verdict; the observation shows on hover and on focus
+    var box = el("div", "strip");
+    box.appendChild(el("span", "strip-dev", device));
+    var list = el("span", "cells");
+    list.setAttribute("role", "list");
+    cells.forEach(function (cell) {
+      var release = data.lines[cell[0]], v = cell[1];
+      var note = "torch " + release + ": " + (v < 0 ? "not checked" : V[v]) + (v < 0 ? "" : "\n" + pretty(S[cell[2]]));
+      var node = el("span", "rel v-" + (v < 0 ? "none" : V[v]), shortLine(release));
+      node.tabIndex = 0;
+      node.setAttribute("role", "listitem");
+      node.setAttribute("data-note", note);
+      node.setAttribute("aria-label", note);
+      list.appendChild(node);
+    });
+    box.appendChild(list);
+    return box;
+  }
+
+  function group(g) {
+    var box = el("div", "group");
+    box.appendChild(chip(g[0]));
+    if (g[1]) { box.appendChild(el("span", "muted", " (compared with the CPU)")); }
+    box.appendChild(document.createTextNode(" "));
+    box.appendChild(el("span", "envs", g[6] ? g[6].map(function (i) { return E[i].label; }).join("; ") : "everywhere it was checked"));
+    var list = el("dl", "kv");
+    list.appendChild(el("dt", null, "expected"));
+    list.appendChild(el("dd")).appendChild(el("pre", null, pretty(S[g[2]])));
+    list.appendChild(el("dt", null, "observed"));
+    list.appendChild(el("dd")).appendChild(el("pre", null, pretty(S[g[3]])));
+    if (S[g[4]]) {
+      list.appendChild(el("dt", null, "message"));
+      list.appendChild(el("dd", "why", S[g[4]]));
+    }
+    box.appendChild(list);
+    if (S[g[5]]) {
+      var trace = el("details", "tb");
+      trace.appendChild(el("summary", null, "traceback"));
+      trace.appendChild(el("pre", null, S[g[5]]));
+      box.appendChild(trace);
+    }
+    return box;
+  }
+
+  function fillDetails(details, c) {
+    if (c.h) {
+      var history = el("div", "history");
+      history.appendChild(el("div", "muted", "verdict on each torch release line (hover or focus a cell for the observation)"));
+      c.h.forEach(function (s) { history.appendChild(strip(s[0], s[1])); });
+      details.appendChild(history);
+    }
+    c.g.forEach(function (g) { details.appendChild(group(g)); });
+  }
+
+  function row(c) {
+    var tr = el("tr");
+    tr.setAttribute("data-key", c.k);
+    var first = tr.appendChild(el("td", "claim-col"));
+    first.appendChild(el("code", "cid", c.id));
+    first.appendChild(el("div", "says", c.s));
+    var details = first.appendChild(el("details"));
+    details.appendChild(el("summary", null, "details"));
+    details.addEventListener("toggle", function () {
+      if (details.open && !details.filled) { details.filled = true; fillDetails(details, c); }
+    });
+    var doc = docOf(c);
+    var second = tr.appendChild(el("td", "doc-col"));
+    second.appendChild(lang(el("div", "doc-title", doc.title), doc.language));
+    second.appendChild(el("div", "muted", [c.p, c.d, c.t].filter(Boolean).join(" · ")));
+    if (c.f) { second.appendChild(el("div", "quoting", "quoting " + c.f[0])); }
+    second.appendChild(lang(el("blockquote", null, S[c.q]), doc.language));
+    c.c.forEach(function (v) {
+      tr.appendChild(el("td", "cell v-" + (v < 0 ? "none" : V[v]), v < 0 ? "—" : V[v]));
+    });
+    return tr;
+  }
+
+  function drawMore() {
+    var end = Math.min(drawn + PAGE, matches.length);
+    var rows = document.createDocumentFragment();
+    for (var i = drawn; i < end; i++) { rows.appendChild(row(matches[i])); }
+    body.appendChild(rows);
+    drawn = end;
+    var left = matches.length - drawn;
+    more.hidden = left <= 0;
+    more.textContent = "show " + Math.min(PAGE, left) + " more (" + left + " not shown yet)";
+  }
+
+  function searchText(c) {
+    var parts = [c.id, c.s, S[c.q], c.d, docOf(c).title, c.t, c.p];
+    c.g.forEach(function (g) { parts.push(S[g[2]], S[g[3]], S[g[4]]); });
+    return parts.join("\n").toLowerCase();
+  }
 
   function showColumns(device) {
     // with a device chosen, show only that device's columns: one style rule per hidden column
     var rules = [];
-    envDevice.forEach(function (dev, i) {
-      if (device && dev !== device) {
-        rules.push("#matrix tr > :nth-child(" + (firstEnv + i + 1) + ") { display: none; }");
+    E.forEach(function (env, i) {
+      if (device && env.device !== device) {
+        rules.push("#matrix tr > :nth-child(" + (FIRST_ENV + i + 1) + ") { display: none; }");
       }
     });
     columnStyle.textContent = rules.join("\n");
     shownDevice = device;
   }
 
-  function hasWord(list, word) { return (" " + list + " ").indexOf(" " + word + " ") !== -1; }
-
-  function cellMatches(row, verdict, device) {
-    // a verdict in a column of the chosen device (any device when none is chosen)
-    for (var i = 0; i < envDevice.length; i++) {
-      if (device && envDevice[i] !== device) { continue; }
-      var cell = row.cells[firstEnv + i];
-      if (cell && cell.textContent === verdict) { return true; }
-    }
-    return false;
-  }
+  function value(name) { return form.elements[name] ? form.elements[name].value : ""; }
 
   function apply() {
-    var verdict = form.elements.verdict.value, doc = form.elements.doc.value;
-    var topic = form.elements.topic.value, device = form.elements.device.value;
-    var query = form.elements.q.value.trim().toLowerCase();
-    if (query && texts === null) {
-      texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
-    }
-    var count = 0;
-    rows.forEach(function (row, index) {
-      var ok = (!doc || row.getAttribute("data-doc") === doc)
-        && (!topic || row.getAttribute("data-topic") === topic)
-        && (!device || hasWord(row.getAttribute("data-devices"), device))
-        && (!verdict || (hasWord(row.getAttribute("data-verdicts"), verdict) && cellMatches(row, verdict, device)))
-        && (!query || texts[index].indexOf(query) !== -1);
-      row.hidden = !ok;
-      if (ok) { count++; }
+    var verdict = V.indexOf(value("verdict")), doc = value("doc"), topic = value("topic");
+    var device = value("device"), project = value("project");
+    var query = value("q").trim().toLowerCase();
+    if (!value("verdict")) { verdict = -1; }
+    if (query && texts === null) { texts = claims.map(searchText); }
+    matches = claims.filter(function (c, index) {
+      if ((doc && c.d !== doc) || (topic && c.t !== topic) || (project && c.p !== project)) { return false; }
+      if (device || verdict >= 0) {
+        // a verdict (any, when none is chosen) in a column of the chosen device (any device when none is chosen)
+        var found = false;
+        for (var i = 0; i < E.length && !found; i++) {
+          if (device && E[i].device !== device) { continue; }
+          found = c.c[i] >= 0 && (verdict < 0 || c.c[i] === verdict);
+        }
+        if (!found) { return false; }
+      }
+      return !query || texts[index].indexOf(query) !== -1;
     });
     if (device !== shownDevice) { showColumns(device); }
-    shown.textContent = count + " of " + rows.length + " claims";
+    body.textContent = "";
+    drawn = 0;
+    drawMore();
+    shown.textContent = matches.length + " of " + claims.length + " claims";
   }
 
   var timer = null;
   form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(apply, 120); });
   form.addEventListener("change", apply);
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
+  more.addEventListener("click", drawMore);
+  if ("IntersectionObserver" in window) {
+    // scrolling near the end of the table builds the next rows
+    new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; }) && drawn < matches.length) { drawMore(); }
+    }, { root: wrap, rootMargin: "600px" }).observe(more);
+  }
   Array.prototype.forEach.call(document.querySelectorAll("a.card[data-verdict]"), function (card) {
     card.addEventListener("click", function () { form.elements.verdict.value = card.getAttribute("data-verdict"); apply(); });
   });
+  drawMore();
   form.hidden = false;
 })();

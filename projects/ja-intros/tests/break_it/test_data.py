@@ -22,18 +22,6 @@ def _dataloader_forcing(monkeypatch, **forced):
     monkeypatch.setattr(DataLoader, "__init__", init)
 
 
-@breaks("data.dataloader-four-arguments")
-def test_dataloader_without_num_workers_keyword(monkeypatch):
-    real = DataLoader.__init__
-
-    def init(self, *args, **kwargs):
-        if "num_workers" in kwargs:
-            raise TypeError("DataLoader.__init__() got an unexpected keyword argument 'num_workers'")
-        real(self, *args, **kwargs)
-
-    monkeypatch.setattr(DataLoader, "__init__", init)
-
-
 @breaks("data.dataloader-four-arguments-positional")
 def test_dataloader_taking_num_workers_fourth(monkeypatch):
     real = DataLoader.__init__
@@ -57,11 +45,6 @@ def test_dataloader_batch_size_off_by_one(monkeypatch):
 @breaks("data.batch-processing-prints")
 def test_dataloader_always_dropping_last(monkeypatch):
     _dataloader_forcing(monkeypatch, drop_last=True)
-
-
-@breaks("data.batch-processing-drop-last")
-def test_dataloader_ignoring_drop_last(monkeypatch):
-    _dataloader_forcing(monkeypatch, drop_last=False)
 
 
 @breaks("data.batch-size-is-samples-per-step")
@@ -96,11 +79,6 @@ def test_shuffle_with_the_same_order_every_epoch(monkeypatch):
     monkeypatch.setattr(tud.RandomSampler, "__iter__", same_permutation)
 
 
-@breaks("data.no-shuffle-keeps-order")
-def test_sequential_sampler_reversed(monkeypatch):
-    monkeypatch.setattr(tud.SequentialSampler, "__iter__", lambda self: iter(reversed(range(len(self.data_source)))))
-
-
 def _workers_fetch_the_next_sample(monkeypatch):
     """Worker processes (which inherit the patch under fork) load sample i+1 for index i."""
     real = fetch._MapDatasetFetcher.fetch
@@ -116,11 +94,6 @@ def _workers_fetch_the_next_sample(monkeypatch):
 
 @breaks("data.dataloader-parallel-batch-generation")
 def test_workers_loading_other_samples(monkeypatch):
-    _workers_fetch_the_next_sample(monkeypatch)
-
-
-@breaks("data.num-workers-same-samples")
-def test_workers_loading_other_samples_too(monkeypatch):
     _workers_fetch_the_next_sample(monkeypatch)
 
 
@@ -148,14 +121,6 @@ def test_dataset_with_default_len(monkeypatch):
 def test_dataset_with_default_len_and_getitem(monkeypatch):
     monkeypatch.setattr(Dataset, "__len__", lambda self: 0, raising=False)
     monkeypatch.setattr(Dataset, "__getitem__", lambda self, index: None)
-
-
-@breaks("data.custom-dataset-two-methods")
-def test_fetcher_refusing_every_dataset(monkeypatch):
-    def refuse(self, possibly_batched_index):
-        raise NotImplementedError("fetch")
-
-    monkeypatch.setattr(fetch._MapDatasetFetcher, "fetch", refuse)
 
 
 @breaks("data.dataset-prints")
@@ -218,11 +183,6 @@ def _linear_row_by_row(monkeypatch):
         return torch.cat(rows)
 
     monkeypatch.setattr(nn.Sequential, "forward", row_by_row)
-
-
-@breaks("data.batched-faster-than-one-by-one")
-def test_linear_processing_a_batch_row_by_row(monkeypatch):
-    _linear_row_by_row(monkeypatch)
 
 
 @breaks("data.batching-speeds-computation")

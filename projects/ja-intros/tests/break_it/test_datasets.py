@@ -7,25 +7,24 @@ pytest.importorskip("torchvision")
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.utils.data as tud  # noqa: E402
-import torchvision.datasets.cifar as cifar_module  # noqa: E402
 from PIL import Image  # noqa: E402
 from torchvision import transforms  # noqa: E402
-from torchvision.datasets import MNIST  # noqa: E402
+from torchvision.datasets import CIFAR10, MNIST  # noqa: E402
 from torchvision.transforms import functional  # noqa: E402
 
 from torchclaims.testing import breaks  # noqa: E402
 from torchclaims import ondisk  # noqa: E402
 
 
-@breaks("datasets.mnist-sample-image-and-label")
-def test_mnist_giving_tensor_labels(monkeypatch):
-    real = MNIST.__getitem__
+@breaks("datasets.cifar10-sample")
+def test_cifar_giving_tensor_labels(monkeypatch):
+    real = CIFAR10.__getitem__
 
     def getitem(self, index):
         image, label = real(self, index)
         return image, torch.tensor(label)
 
-    monkeypatch.setattr(MNIST, "__getitem__", getitem)
+    monkeypatch.setattr(CIFAR10, "__getitem__", getitem)
 
 
 @breaks("datasets.cifar10-sample")
@@ -50,11 +49,6 @@ def _to_tensor_without_scaling(monkeypatch):
 
 @breaks("datasets.mnist-tensor-shape")
 def test_mnist_to_tensor_unscaled(monkeypatch):
-    _to_tensor_without_scaling(monkeypatch)
-
-
-@breaks("datasets.mnist-input-size-784")
-def test_mnist_to_tensor_unscaled_flat(monkeypatch):
     _to_tensor_without_scaling(monkeypatch)
 
 
@@ -83,29 +77,34 @@ def test_random_transforms_doing_nothing(monkeypatch):
     monkeypatch.setattr(transforms.RandomRotation, "forward", lambda self, img: img)
 
 
-@breaks("datasets.mnist-download-true-uses-local-copy")
-def test_mnist_not_seeing_its_files(monkeypatch):
-    monkeypatch.setattr(MNIST, "_check_exists", lambda self: False)
-
-
-@breaks("datasets.mnist-download-false-reads-local-copy")
-def test_mnist_not_seeing_its_files_offline(monkeypatch):
-    monkeypatch.setattr(MNIST, "_check_exists", lambda self: False)
-
-
-@breaks("datasets.cifar10-download-true-uses-local-copy")
-def test_cifar_integrity_check_failing(monkeypatch):
-    monkeypatch.setattr(cifar_module, "check_integrity", lambda *args, **kwargs: False)
-
-
-@breaks("datasets.mnist-first-label-5")
-def test_download_fetching_other_digits(monkeypatch):
-    """Network allowed, but 'downloading' writes digits whose first label is not 5."""
+def _download_writing(monkeypatch, images, labels):
+    """Network allowed, but 'downloading' MNIST writes the given images and labels."""
     monkeypatch.setenv("TORCHCLAIMS_NETWORK", "1")
-    images, labels = ondisk.synthetic_digits(4, seed=0)
-    labels[0] = 3
 
     def download(self):
         ondisk.write_mnist(Path(self.root), images, labels, train=True)
 
     monkeypatch.setattr(MNIST, "download", download)
+
+
+@breaks("datasets.mnist-real-images")
+def test_download_fetching_small_digits(monkeypatch):
+    images, labels = ondisk.synthetic_digits(4, seed=0)
+    _download_writing(monkeypatch, np.ascontiguousarray(images[:, :20, :20]), labels)
+
+
+@breaks("datasets.mnist-input-size-784")
+def test_download_fetching_wide_digits(monkeypatch):
+    images, labels = ondisk.synthetic_digits(4, seed=0)
+    _download_writing(monkeypatch, np.ascontiguousarray(np.concatenate([images, images], axis=2)), labels)
+
+
+
+@breaks("datasets.mnist-tensor-shape")
+def test_to_tensor_keeping_channels_last(monkeypatch):
+    monkeypatch.setattr(functional, "to_tensor", lambda pic: functional.pil_to_tensor(pic).permute(1, 2, 0).float() / 255)
+
+
+@breaks("datasets.cifar10-tensor-shape")
+def test_to_tensor_in_float64(monkeypatch):
+    monkeypatch.setattr(functional, "to_tensor", lambda pic: functional.pil_to_tensor(pic).double() / 255)

@@ -47,18 +47,6 @@ def test_resnet_without_adaptive_pooling(monkeypatch):
     monkeypatch.setattr(nn.AdaptiveAvgPool2d, "forward", lambda self, x: x)
 
 
-@breaks("finetune.cnn-input-size-must-match-fixed-linear")
-def test_linear_that_accepts_any_width(monkeypatch):
-    real = nn.Linear.forward
-
-    def forward(self, x):
-        width = self.in_features
-        x = x[..., :width] if x.shape[-1] >= width else nn.functional.pad(x, (0, width - x.shape[-1]))
-        return real(self, x)
-
-    monkeypatch.setattr(nn.Linear, "forward", forward)
-
-
 @breaks("finetune.pool-layer-before-fc-matches-size")
 def test_max_pool_that_does_not_pool(monkeypatch):
     monkeypatch.setattr(nn.MaxPool2d, "forward", lambda self, x: x)
@@ -67,6 +55,23 @@ def test_max_pool_that_does_not_pool(monkeypatch):
 @breaks("finetune.finetuning-retrains-a-trained-model")
 def test_load_state_dict_that_loads_nothing(monkeypatch):
     monkeypatch.setattr(nn.Module, "load_state_dict", lambda self, state_dict, strict=True, assign=False: None)
+
+
+@breaks("finetune.pretrained-as-initialisation-only")
+def test_sgd_that_skips_one_dimensional_parameters(monkeypatch):
+    real = optim.SGD.step
+
+    def step(self, closure=None):
+        kept = {id(p): p.detach().clone() for group in self.param_groups for p in group["params"] if p.dim() == 1}
+        result = real(self, closure)
+        with torch.no_grad():
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if id(p) in kept:
+                        p.copy_(kept[id(p)])
+        return result
+
+    monkeypatch.setattr(optim.SGD, "step", step)
 
 
 @breaks("finetune.classic-models-offer-imagenet-weights")

@@ -19,11 +19,6 @@ def test_to_tensor_keeping_0_255(monkeypatch):
     _to_tensor_without_scaling(monkeypatch)
 
 
-@breaks("transforms.to-tensor-grayscale")
-def test_to_tensor_keeping_0_255_grey(monkeypatch):
-    _to_tensor_without_scaling(monkeypatch)
-
-
 def _normalize_ignoring(monkeypatch, what):
     def forward(self, tensor):
         mean = torch.as_tensor(self.mean, dtype=tensor.dtype, device=tensor.device).view(-1, 1, 1)
@@ -45,11 +40,6 @@ def test_normalize_without_subtracting_mean(monkeypatch):
 
 @breaks("transforms.normalize-imagenet")
 def test_normalize_without_dividing_by_std_imagenet(monkeypatch):
-    _normalize_ignoring(monkeypatch, "std")
-
-
-@breaks("transforms.mnist-pipeline")
-def test_mnist_normalize_without_std(monkeypatch):
     _normalize_ignoring(monkeypatch, "std")
 
 
@@ -105,18 +95,6 @@ def test_flip_always(monkeypatch):
     monkeypatch.setattr(transforms.RandomHorizontalFlip, "forward", lambda self, img: functional.hflip(img))
 
 
-@breaks("transforms.flip-p-one-always")
-def test_flip_with_half_the_probability(monkeypatch):
-    real = transforms.RandomHorizontalFlip.forward
-
-    def forward(self, img):
-        if torch.rand(1) < 0.5:
-            return img
-        return real(self, img)
-
-    monkeypatch.setattr(transforms.RandomHorizontalFlip, "forward", forward)
-
-
 @breaks("transforms.flip-default-random")
 def test_hflip_flipping_up_down(monkeypatch):
     monkeypatch.setattr(functional, "hflip", functional.vflip)
@@ -126,6 +104,17 @@ def test_hflip_flipping_up_down(monkeypatch):
 def test_rotation_drawing_twice_the_range(monkeypatch):
     monkeypatch.setattr(transforms.RandomRotation, "get_params", staticmethod(
         lambda degrees: float(torch.empty(1).uniform_(2 * float(degrees[0]), 2 * float(degrees[1])).item())))
+
+
+@breaks("transforms.flip-default-random")
+def test_flip_never(monkeypatch):
+    monkeypatch.setattr(transforms.RandomHorizontalFlip, "forward", lambda self, img: img)
+
+
+@breaks("transforms.rotation-up-to-15-degrees")
+def test_rotation_by_a_fifth_of_the_range(monkeypatch):
+    monkeypatch.setattr(transforms.RandomRotation, "get_params", staticmethod(
+        lambda degrees: float(torch.empty(1).uniform_(float(degrees[0]) / 5, float(degrees[1]) / 5).item())))
 
 
 @breaks("transforms.rotation-formula")
@@ -167,11 +156,6 @@ def _random_transforms_do_nothing(monkeypatch):
 
 @breaks("transforms.augmentation-makes-new-data")
 def test_augmentation_doing_nothing(monkeypatch):
-    _random_transforms_do_nothing(monkeypatch)
-
-
-@breaks("transforms.augmentation-more-varied-images")
-def test_augmentation_doing_nothing_too(monkeypatch):
     _random_transforms_do_nothing(monkeypatch)
 
 

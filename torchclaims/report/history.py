@@ -1,0 +1,222 @@
+"""The release history in the report: history.json (schema torchclaims/history/1) read for the page.
+
+- strips: per claim x device, the verdict and observation on each release line (caniuse-style);
+- changes by release: the history's `changes`, grouped by the first release with the new behaviour;
+- errata dating: since which torch a claim is wrong, and whether it was right when its document was
+  written (the document's date mapped to the torch release current on that date);
+- shelf life: per document, the share of its checked claims that hold on each release line.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from torchclaims import releases as release_list
+
+SCHEMA = "torchclaims/history/1"
+WRONG = ("contradicted", "fails")
+DECIDED = ("holds", "contradicted", "fails")   # what torch decided: not-run and error say nothing about the claim
+
+
+def _version(text: str) -> Version:
+    try:
+        return Version(str(text))
+    except InvalidVersion:
+        return Version("0")
+
+
+@dataclass
+class Interval:
+    since: str
+    until: str | None
+    verdict: str
+    observed: str    # JSON text
+
+    def covers(self, version: Version) -> bool:
+        return _version(self.since) <= version and (self.until is None or version < _version(self.until))
+
+
+@dataclass
+class History:
+    project: str
+    releases: list[dict]                    # as in the file: torch, uploaded, torchvision, line, results
+    intervals: dict[tuple[str, str], list[Interval]] = field(default_factory=dict)   # (claim, device) -> oldest first
+    changes: list[dict] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)     # claim -> its document
+    _devices: dict[str, list[str]] | None = field(default=None, repr=False)
+    _known: list | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> list[str]:
+        """The release lines checked, oldest first: one strip cell each."""
+        found = [r["torch"] for r in self.releases if r.get("line", True)]
+        return sorted(found, key=_version)
+
+    @property
+    def oldest(self) -> str | None:
+        checked = sorted((r["torch"] for r in self.releases), key=_version)
+        return checked[0] if checked else None
+
+    def at(self, claim: str, device: str, torch: str) -> Interval | None:
+        version = _version(torch)
+        for interval in self.intervals.get((claim, device), []):
+            if interval.covers(version):
+                return interval
+        return None
+
+    def devices(self, claim: str) -> list[str]:
+        if self._devices is None:
+            self._devices = {}
+            for c, device in sorted(self.intervals):
+                self._devices.setdefault(c, []).append(device)
+        return self._devices.get(claim, [])
+
+
+def _text(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def read_history(path: Path) -> History:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if data.get("schema") != SCHEMA:
+        raise ValueError(f"{path}: not a torchclaims history file (schema {data.get('schema')!r}, expected {SCHEMA!r})")
+    history = History(project=str((data.get("project") or {}).get("name") or ""),
+                      releases=[dict(r) for r in data.get("releases") or []],
+                      changes=[dict(c) for c in data.get("changes") or []])
+    for entry in data.get("claims") or []:
+        found = [Interval(str(i["since"]), None if i.get("until") is None else str(i["until"]), str(i["verdict"]),
+                          _text(i.get("observed"))) for i in entry.get("intervals") or []]
+        history.intervals[(str(entry["claim"]), str(entry["device"]))] = sorted(found, key=lambda i: _version(i.since))
+        history.sources[str(entry["claim"])] = str(entry.get("source") or "")
+    return history
+
+
+# ---- the document's date -> the release current then ------------------------------------------
+
+def first_day(date: str) -> datetime.date | None:
+    """'2021-10-28', '2021-10' or '2021' -> its first day: a partial date gives the author the benefit of the doubt."""
+    text = str(date or "").strip()
+    for length, suffix in ((10, ""), (7, "-01"), (4, "-01-01")):
+        if len(text) == length:
+            try:
+                return datetime.date.fromisoformat(text + suffix)
+            except ValueError:
+                return None
+    return None
+
+
+def known_releases(history: History) -> list[release_list.Release]:
+    """The release list (releases.yaml) and any release the history checked that the list lacks (read once)."""
+    if history._known is None:
+        history._known = _known_releases(history)
+    return history._known
+
+
+def _known_releases(history: History) -> list[release_list.Release]:
+    found = {r.torch: r for r in release_list.load_releases()}
+    for r in history.releases:
+        if r.get("torch") not in found and first_day(r.get("uploaded")):
+            found[r["torch"]] = release_list.Release(torch=r["torch"], uploaded=first_day(r["uploaded"]),
+                                                     line=bool(r.get("line", True)))
+    return sorted(found.values(), key=lambda r: r.version)
+
+
+def written_on(date: str, history: History) -> str | None:
+    """The torch release current on the document's date (None: older than every release listed)."""
+    day = first_day(date)
+    if day is None:
+        return None
+    current = release_list.current_on(day, known_releases(history))
+    return current.torch if current else None
+
+
+# ---- errata: since when, and was it right when written --------------------------------------
+
+def wrong_since(intervals: list[Interval]) -> str | None:
+    """The first release of the run of wrong verdicts that reaches the newest release checked."""
+    since = None
+    for interval in reversed(intervals):
+        if interval.verdict not in WRONG:
+            break
+        since = interval.since
+    return since
+
+
+def dating(history: History, claim: str, device: str, date: str, estimated: bool = False) -> dict | None:
+    """What an erratum says about time: since which torch, and one of the three statements about when written."""
+    intervals = history.intervals.get((claim, device))
+    if not intervals:
+        return None
+    since = wrong_since(intervals)
+    oldest = history.oldest
+    written = written_on(date, history) if date else None
+    about = " (date estimated)" if estimated else ""
+    if not date:
+        return {"since": since, "kind": "undated", "text": "the document has no date: not dated"}
+    if written is None or (oldest and _version(written) < _version(oldest)):
+        then = f", when torch {written} was current" if written else ""
+        return {"since": since, "kind": "older", "written": written,
+                "text": f"older than every checked release: written {date}{about}{then}, before torch {oldest}; not checked"}
+    then = history.at(claim, device, written)
+    if then is None or then.verdict not in DECIDED:
+        why = then.verdict if then else "no record"
+        return {"since": since, "kind": "unchecked", "written": written,
+                "text": f"written {date}{about}, when torch {written} was current: not checked there ({why})"}
+    if then.verdict in WRONG:
+        return {"since": since, "kind": "wrong", "written": written,
+                "text": f"wrong when written (torch {written}, current on {date}{about})"}
+    return {"since": since, "kind": "changed", "written": written,
+            "text": f"true when written (torch {written}, current on {date}{about}), changed in torch {since}"}
+
+
+# ---- strips, changes by release, shelf life -------------------------------------------------
+
+def strip(history: History, claim: str, device: str) -> list[Interval | None]:
+    """One cell per release line: the interval that covers it, or None where the claim was not checked."""
+    return [history.at(claim, device, line) for line in history.lines]
+
+
+def changes_by_release(history: History, documents: dict, key=lambda claim: claim) -> list[dict]:
+    """The history's changes grouped by the first release with the new behaviour, oldest release first.
+
+    One entry per claim and change; the devices on which it changed the same way are listed together.
+    """
+    grouped: dict[str, dict[tuple, dict]] = {}
+    for change in history.changes:
+        before, after = _text(change.get("observed_before")), _text(change.get("observed_after"))
+        what = (str(change["claim"]), str(change.get("torch_before")), str(change.get("verdict_before")), before,
+                str(change.get("verdict_after")), after)
+        entries = grouped.setdefault(str(change["torch_after"]), {})
+        if what not in entries:
+            source = str(change.get("source") or history.sources.get(what[0], ""))
+            document = documents.get(source)
+            entries[what] = {
+                "claim": what[0], "key": key(what[0]), "source": source,
+                "title": document.title if document else source,
+                "language": document.language if document else "",
+                "quote": str(change.get("quote") or ""), "torch_before": what[1],
+                "verdict_before": what[2], "observed_before": before, "verdict_after": what[4], "observed_after": after,
+                "devices": []}
+        entries[what]["devices"].append(str(change.get("device") or ""))
+    return [{"torch": torch, "changes": sorted(entries.values(), key=lambda e: (e["source"], e["claim"]))}
+            for torch, entries in sorted(grouped.items(), key=lambda item: _version(item[0]))]
+
+
+def shelf_life(history: History) -> dict[str, list[tuple[str, int, int]]]:
+    """Per document: (release line, claims x devices that hold, claims x devices torch decided) on each line."""
+    lines = history.lines
+    found: dict[str, list[list[int]]] = {}
+    for (claim, device) in history.intervals:
+        source = history.sources.get(claim, "")
+        tally = found.setdefault(source, [[0, 0] for _ in lines])
+        for cell, interval in zip(tally, strip(history, claim, device)):
+            if interval is not None and interval.verdict in DECIDED:
+                cell[1] += 1
+                cell[0] += interval.verdict == "holds"
+    return {source: [(line, held, decided) for line, (held, decided) in zip(lines, tally)]
+            for source, tally in sorted(found.items())}
