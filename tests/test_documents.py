@@ -58,12 +58,16 @@ def test_notebook_cells_and_saved_outputs(tmp_path):
 
 
 def test_gallery_script_comments_lose_their_markers(tmp_path):
-    (tmp_path / "g.py").write_text('"""\nTensors\n=======\n"""\nimport torch\n\n'
+    (tmp_path / "g.py").write_text('# -*- coding: utf-8 -*-\n"""\nTensors\n=======\n"""\nimport torch\n\n'
                                    "######################################################################\n"
-                                   "# Tensors are like **ndarrays**.\n#\n\nx = torch.ones(2)\n")
+                                   "# Tensors are like **ndarrays**.\n#\n\nx = torch.ones(2)\n"
+                                   "###############################################################\n"
+                                   "# Addition: in-place\n\n# adds x to y\nx.add_(x)\n")
     reading = read(tmp_path / "g.py")
     assert "Tensors are like **ndarrays**." in reading.text and "# Tensors" not in reading.text
-    assert [b.code.strip() for b in reading.blocks] == ["import torch", "x = torch.ones(2)"]
+    assert "Tensors\n=======" in reading.text and "coding" not in reading.text
+    # a comment inside code stays code, as sphinx-gallery renders it
+    assert [b.code.strip() for b in reading.blocks] == ["import torch", "x = torch.ones(2)", "# adds x to y\nx.add_(x)"]
 
 
 def test_printed_tensors_sizes_and_dtypes_parse_structurally():

@@ -8,6 +8,7 @@ text without its `#` markers, and the code). Any other file is plain text.
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 from functools import cache
@@ -95,16 +96,33 @@ def _notebook(source: str) -> Reading:
 
 
 def _gallery(source: str) -> Reading:
-    """A sphinx-gallery script: comment text without `#`, and code; code between comment blocks is a block."""
-    pieces, blocks, code, start = [], [], [], 0
+    """A sphinx-gallery script: its docstring and its text blocks (comment lines after a line of 20 or
+    more `#`, or `# %%`) are text, without `#`; the code between them forms the blocks (its own
+    comments stay code, as sphinx-gallery renders them)."""
     lines = source.splitlines(keepends=True)
-    comment_lines: dict[int, str] = {}
+    text_lines: dict[int, str] = {}
+    docstring_done = False
+    comments: dict[int, str] = {}
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
         if token.type == tokenize.COMMENT and token.line.lstrip().startswith("#"):
-            comment_lines[token.start[0]] = token.string.lstrip("#").strip()
-        elif token.type == tokenize.STRING and token.start[1] == 0 and token.line.startswith(('"""', "r\"\"\"")):
+            comments[token.start[0]] = token.string
+        elif token.type == tokenize.STRING and not docstring_done:
             for number in range(token.start[0], token.end[0] + 1):
-                comment_lines[number] = lines[number - 1].strip().strip('r"').strip()
+                text_lines[number] = lines[number - 1].strip().strip('"').strip("'")
+            docstring_done = True
+        elif token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.ENCODING, tokenize.COMMENT):
+            docstring_done = True
+    in_text = False
+    for number in range(1, len(lines) + 1):
+        comment = comments.get(number)
+        if comment is not None and (re.fullmatch(r"#{20,}\s*", comment) or comment.startswith("# %%")):
+            in_text, text_lines[number] = True, ""
+        elif in_text and comment is not None:
+            text_lines[number] = comment[1:].strip()
+        else:
+            in_text = False
+
+    pieces, blocks, code, start = [], [], [], 0
 
     def close_block():
         text = "".join(code).strip("\n")
@@ -114,10 +132,10 @@ def _gallery(source: str) -> Reading:
         code.clear()
 
     for number, line in enumerate(lines, start=1):
-        if number in comment_lines:
+        if number in text_lines:
             close_block()
-            pieces.append(comment_lines[number])
-        else:
+            pieces.append(text_lines[number])
+        elif not (number == 1 and line.startswith("#") and "coding" in line):
             if not code:
                 start = number
             code.append(line)
