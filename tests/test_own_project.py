@@ -117,7 +117,7 @@ def test_a_new_project_runs_from_anywhere_inside_it(installed, tmp_path):
     (root / "sources" / "shapes.md").write_text(DOCUMENT)
     with (root / "specs" / "sources.yaml").open("a") as sources:
         sources.write("- {file: shapes.md, title: Shapes for beginners, author: me, site: here, "
-                      "date: unknown, language: en}\n")
+                      "date: '2026-12', language: en}\n")
     (root / "specs" / "shapes.yaml").write_text(SPEC)
     (root / "suites" / "shapes.py").write_text(SUITE)
 
