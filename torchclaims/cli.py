@@ -1,4 +1,4 @@
-"""The `torchclaims` command: run, list, validate, report, history, bench-compare, bench-machine."""
+"""The `torchclaims` command: init, run, list, validate, report, history, bench-compare, bench-machine."""
 
 from __future__ import annotations
 
@@ -90,6 +90,17 @@ def cmd_validate(args, _extra) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problems in {_project(args).specs_dir}", file=sys.stderr)
         return EXIT_BAD_SPECS
+    if args.strict:
+        from torchclaims.testing import missing_breaks
+
+        lacking, unknown = missing_breaks(_project(args))
+        for name in lacking:
+            print(f"{_project(args).suites_dir / (name.split('.')[0] + '.py')}: checker {name} "
+                  f"has no break-it test (@torchclaims.testing.breaks in tests/)", file=sys.stderr)
+        for claim_id in unknown:
+            print(f"{_project(args).tests_dir}: a break-it test names {claim_id!r}, which no spec has", file=sys.stderr)
+        if lacking or unknown:
+            return EXIT_BAD_SPECS
     checked = " and every quote is in its document" if _sources(args) else ""
     print(f"{len(catalogue.claims)} claims in {len(catalogue.topics())} topics are valid{checked}.")
     if args.history:
@@ -135,6 +146,20 @@ def cmd_history(args, _extra) -> int:
     from torchclaims.history.command import history
 
     return history(args)
+
+
+def cmd_init(args, _extra) -> int:
+    from torchclaims.init import scaffold
+
+    try:
+        written = scaffold(Path(args.directory), args.topic)
+    except (FileExistsError, ValueError) as exc:
+        print(f"torchclaims init: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
+    print(f"a project in {args.directory}: `torchclaims validate`, `torchclaims run`, `pytest tests` there")
+    return 0
 
 
 def cmd_bench_compare(args, _extra) -> int:
@@ -188,6 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
                              "shelf life; once per project")
     report.set_defaults(handler=cmd_report)
 
+    init = commands.add_parser("init", help="scaffold a project: specs/, suites/, sources/, tests/")
+    init.add_argument("directory", nargs="?", default=".", help="where (default: the working directory)")
+    init.add_argument("--topic", default="basics", help="the first topic's name (default: %(default)s)")
+    init.set_defaults(handler=cmd_init)
+
     listing = with_specs(commands.add_parser("list", help="list claims and count them per document"))
     listing.add_argument("--source", default=None, help="only this document's claims")
     listing.set_defaults(handler=cmd_list)
@@ -195,6 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate = with_specs(commands.add_parser("validate", help="check the spec files; exit 2 if broken"))
     validate.add_argument("--history", default=None, metavar="JSON",
                           help="also check every known since / torch range against this measured history.json")
+    validate.add_argument("--strict", action="store_true",
+                          help="also fail on checkers that no break-it test breaks (torchclaims.testing.missing_breaks)")
     validate.set_defaults(handler=cmd_validate)
 
     from torchclaims.history.command import add_history_parser

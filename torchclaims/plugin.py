@@ -135,8 +135,10 @@ def pytest_sessionstart(session):
     try:
         catalogue = load_checked_catalogue(specs_dir(config), sources_dir(config))
     except SpecError as exc:
-        lines = "\n".join(f"  {problem}" for problem in exc.problems)
-        pytest.exit(f"torchclaims: the specs are broken ({len(exc.problems)} problems):\n{lines}", returncode=2)
+        # the problems once, here; pytest repeats the exit message, so it stays one short line
+        for problem in exc.problems:
+            sys.stderr.write(f"{problem}\n")
+        pytest.exit(f"torchclaims: the specs are broken ({len(exc.problems)} problems, listed above)", returncode=2)
     config.stash[CATALOGUE] = catalogue
     for topic in catalogue.topics():
         config.addinivalue_line("markers", f"{topic}: claims of specs/{topic}.yaml")
@@ -220,11 +222,13 @@ def explain(claim: Claim, outcome: Outcome) -> str:
     """A failing claim, told in the spec's terms."""
     lines = [
         f"claim {claim.id} on {outcome.device}: {outcome.verdict.value.upper()}",
-        f"  spec      {claim.file}:{claim.line}",
+        f"  spec      {claim.spec_path or claim.file}:{claim.line}",
         f"  source    {claim.source}",
         f"  quote     {_indented(claim.quote.strip())}",
         f"  says      {claim.says}",
-        f"  check     suites/{claim.topic}.py::{claim.check}({_args(claim.args)})",
+        (f"  check     {claim.source}: code block {claim.snippet['block']!r} run as printed"
+         + (f", after blocks {claim.snippet['after']}" if claim.snippet["after"] else "") if claim.is_snippet
+         else f"  check     suites/{claim.topic}.py::{claim.check}({_args(claim.args)})"),
         *([f"  cited     {claim.quoted_from.get('name')} {claim.quoted_from.get('url') or ''}".rstrip()]
           if claim.quoted_from else []),
         f"  expected  {json.dumps(outcome.expected, ensure_ascii=False)}",
