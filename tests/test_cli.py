@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from torchclaims.cli import EXIT_BAD_SPECS, main
-from torchclaims.paths import SPECS_DIR
+from torchclaims.paths import DEFAULT_PROJECT
 
 
 def test_validate_accepts_the_checkouts_specs(capsys):
@@ -14,7 +14,8 @@ def test_validate_accepts_the_checkouts_specs(capsys):
 
 
 def test_validate_exits_2_with_one_line_per_problem(tmp_path, capsys):
-    specs = shutil.copytree(SPECS_DIR, tmp_path / "specs")
+    shutil.copytree(DEFAULT_PROJECT / "suites", tmp_path / "suites")
+    specs = shutil.copytree(DEFAULT_PROJECT / "specs", tmp_path / "specs")
     spec = specs / "numpy_interop.yaml"
     text = spec.read_text(encoding="utf-8")
     spec.write_text(text.replace("check: from_numpy_dtype", "check: no_such_checker", 1)

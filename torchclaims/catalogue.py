@@ -1,29 +1,31 @@
-"""The claims of a specs directory, validated against the checkers its suites register."""
+"""The claims of a project, validated against the checkers its suites declare."""
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
 
-from torchclaims.checkers import all_suite_topics, declared_checkers, load_suites
-from torchclaims.paths import SPECS_DIR
+from torchclaims.checkers import declared_checkers
+from torchclaims.paths import DEFAULT_PROJECT
 from torchclaims.spec import Catalogue, load_catalogue
 
 
-def load_checked_catalogue(specs_dir: Path = SPECS_DIR, sources_dir: Path | None = None, *,
-                           import_suites: bool = True) -> Catalogue:
-    """Load every spec, with the suites beside `specs_dir`, so unknown checkers are caught.
+def load_checked_catalogue(specs_dir: Path, sources_dir: Path | None = None) -> Catalogue:
+    """Load every spec in `specs_dir`, with the suites beside it, so unknown checkers are caught.
 
-    `import_suites=False` reads the checker names from the suites' source instead of
-    importing them (and torch): for a process that only coordinates.
+    Checker names are read from the suites' source, not imported: validating needs no torch,
+    and a suite that cannot be imported here still has its specs checked.
     """
     specs_dir = Path(specs_dir).resolve()
-    suites_dir = specs_dir.parent / "suites"
-    checkers = load_suites(all_suite_topics(suites_dir)) if import_suites else declared_checkers(suites_dir)
-    return load_catalogue(specs_dir, checkers=checkers, sources_dir=sources_dir)
+    return load_catalogue(specs_dir, checkers=declared_checkers(specs_dir.parent / "suites"), sources_dir=sources_dir)
 
 
 @cache
+def project_catalogue(specs_dir: Path) -> Catalogue:
+    """A project's catalogue, loaded once per process."""
+    return load_checked_catalogue(specs_dir)
+
+
 def default_catalogue() -> Catalogue:
-    """The checkout's own catalogue, loaded once per process."""
-    return load_checked_catalogue(SPECS_DIR)
+    """The checkout's own project (projects/ja-intros)."""
+    return project_catalogue(DEFAULT_PROJECT / "specs")

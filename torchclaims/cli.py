@@ -7,15 +7,28 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from torchclaims.paths import DEFAULT_REPORT, DEFAULT_RESULTS, SPECS_DIR
+from torchclaims.paths import DEFAULT_REPORT, DEFAULT_RESULTS
+from torchclaims.project import Project, project_of_specs, resolve_project
 
 EXIT_BAD_SPECS = 2
+
+
+def _project(args) -> Project:
+    return project_of_specs(Path(args.specs)) if args.specs else resolve_project(args.project)
+
+
+def _sources(args) -> Path | None:
+    """--sources, else the project's own sources/ where it has one."""
+    if args.sources:
+        return Path(args.sources)
+    own = _project(args).sources_dir
+    return own if own.is_dir() else None
 
 
 def _catalogue(args):
     from torchclaims.catalogue import load_checked_catalogue
 
-    return load_checked_catalogue(Path(args.specs), Path(args.sources) if args.sources else None)
+    return load_checked_catalogue(_project(args).specs_dir, _sources(args))
 
 
 def _work_stealing(pytest_args: list[str]) -> list[str]:
@@ -30,8 +43,10 @@ def cmd_run(args, pytest_args: list[str]) -> int:
 
     # hypothesis's pytest plugin (installed for the harness's tests) costs ~0.8 s in every
     # process, xdist workers included, and claims never use it
-    argv = [str(args.specs), "-p", "torchclaims.plugin", "-p", "no:hypothesispytest", "--specs", str(args.specs),
-            "--results", str(args.results), *(["--sources", str(args.sources)] if args.sources else []),
+    specs = _project(args).specs_dir
+    sources = _sources(args)
+    argv = [str(specs), "-p", "torchclaims.plugin", "-p", "no:hypothesispytest", "--specs", str(specs),
+            "--results", str(args.results), *(["--sources", str(sources)] if sources else []),
             *pytest_args, *_work_stealing(pytest_args)]
     results = Path(args.results)
     before = results.stat().st_mtime_ns if results.exists() else None
@@ -57,9 +72,9 @@ def cmd_validate(args, _extra) -> int:
     except SpecError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} problems in {args.specs}", file=sys.stderr)
+        print(f"{len(exc.problems)} problems in {_project(args).specs_dir}", file=sys.stderr)
         return EXIT_BAD_SPECS
-    checked = " and every quote is in its document" if args.sources else ""
+    checked = " and every quote is in its document" if _sources(args) else ""
     print(f"{len(catalogue.claims)} claims in {len(catalogue.topics())} topics are valid{checked}.")
     return 0
 
@@ -110,9 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def with_specs(sub):
-        sub.add_argument("--specs", default=str(SPECS_DIR), help="spec directory (default: %(default)s)")
+        sub.add_argument("--project", default=None, metavar="DIR",
+                         help="the project (default: the one around the working directory, else the checkout's "
+                              "projects/ja-intros)")
+        sub.add_argument("--specs", default=None, metavar="DIR", help="spec directory (default: <project>/specs)")
         sub.add_argument("--sources", default=None, metavar="DIR",
-                         help="source documents: check that every quote occurs in its document")
+                         help="source documents, where every quote must occur (default: <project>/sources)")
         return sub
 
     run = with_specs(commands.add_parser("run", help="check every claim; other arguments go to pytest",

@@ -11,7 +11,7 @@ from typing import Any
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from torchclaims.checkers import REGISTRY, NotRun
+from torchclaims.checkers import NotRun, SuiteImportError, checker_function
 from torchclaims.devices import Target
 from torchclaims.isolation import isolated
 from torchclaims.judge import Judgement, Verdict, judge
@@ -35,6 +35,8 @@ class Outcome:
         record = asdict(self)
         record["verdict"] = self.verdict.value
         record.update(source=claim.source, quote=claim.quote, says=claim.says, topic=claim.topic)
+        if claim.quoted_from:
+            record["quoted_from"] = claim.quoted_from
         return record
 
 
@@ -67,8 +69,9 @@ def not_run_reason(claim, target: Target) -> str | None:
 
 
 def observe(claim, device: str) -> Any:
+    check = checker_function(claim.suite_path, claim.check)  # imported outside the isolation
     with isolated():
-        return plain(REGISTRY[claim.checker_name](device, **claim.args))
+        return plain(check(device, **claim.args))
 
 
 def evaluate(claim, target: Target) -> Outcome:
@@ -86,6 +89,8 @@ def evaluate(claim, target: Target) -> Outcome:
         expected = observe(claim, "cpu") if target.parity else None
     except NotRun as exc:
         return outcome(Judgement(Verdict.NOT_RUN, str(exc)))
+    except SuiteImportError as exc:  # this suite cannot be imported here (e.g. an API this torch lacks)
+        return outcome(Judgement(Verdict.ERROR, str(exc)), details=exc.details)
     except Exception as exc:  # the checker raised: that is the verdict, not a harness crash
         return outcome(Judgement(Verdict.ERROR, f"{type(exc).__name__}: {exc}"), details=traceback.format_exc())
     if target.parity:

@@ -1,12 +1,14 @@
-"""Where the checkout keeps its parts. The harness runs from a checkout (`pip install -e .`)."""
+"""Where the engine keeps its parts, and the checkout's own project."""
 
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SPECS_DIR = REPO_ROOT / "specs"
-SUITES_DIR = REPO_ROOT / "suites"
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+SCHEMAS_DIR = PACKAGE_DIR / "schemas"
+SCHEMA_PATH = SCHEMAS_DIR / "spec.schema.json"
+# The five Japanese introductions: the project `torchclaims run` checks when run outside any project.
+DEFAULT_PROJECT = REPO_ROOT / "projects" / "ja-intros"
 # Relative to the working directory, like pytest's own outputs.
 REPORTS_DIR = Path("reports")
-SCHEMA_PATH = SPECS_DIR / "schema.json"
 DEFAULT_RESULTS = REPORTS_DIR / "results.json"
 DEFAULT_REPORT = REPORTS_DIR / "conformance.html"

@@ -21,36 +21,56 @@ from torchclaims.devices import Target, targets
 from torchclaims.environment import run_info
 from torchclaims.evaluate import Outcome, evaluate
 from torchclaims.judge import Verdict
-from torchclaims.paths import DEFAULT_RESULTS, SPECS_DIR
-from torchclaims.results import write_results
+from torchclaims.paths import DEFAULT_RESULTS
+from torchclaims.project import Project, find_project, project_of_specs, resolve_project
+from torchclaims.results import document_records, write_results
 from torchclaims.spec import SOURCES_FILE, Catalogue, Claim, SpecError
 
 RECORD_KEY = "torchclaims"
 RUN_INFO_KEY = "torchclaims_run"
 DEFAULT_CLAIM_TIMEOUT = 300.0
 CATALOGUE = pytest.StashKey[Catalogue]()
+PROJECT = pytest.StashKey[Project]()
 
 
 def pytest_addoption(parser):
-    group = parser.getgroup("torchclaims", "torchclaims: check the claims in specs/")
+    group = parser.getgroup("torchclaims", "torchclaims: check the claims of a project's specs/")
+    group.addoption("--project", metavar="DIR", default=None,
+                    help="the project to check (default: the one holding the paths given, or the working directory)")
     group.addoption("--specs", metavar="DIR", default=None,
-                    help="directory of spec files (default: <rootdir>/specs)")
+                    help="directory of spec files (default: <project>/specs)")
     group.addoption("--device", metavar="NAME", action="append", default=[],
                     help="check claims only on these devices: cpu, cuda, ... (repeat or comma-separate)")
     group.addoption("--results", metavar="PATH", default=str(DEFAULT_RESULTS),
                     help="where to write the results file (default: %(default)s)")
     group.addoption("--sources", metavar="DIR", default=None,
-                    help="directory of the source documents: every quote must occur in its document")
+                    help="directory of the source documents, where every quote must occur (default: <project>/sources)")
     group.addoption("--claim-timeout", metavar="SECONDS", type=float, default=DEFAULT_CLAIM_TIMEOUT,
                     help="a claim still running after this long is an error (default: %(default)s; 0: none)")
 
 
-def specs_dir(config) -> Path:
-    """--specs, else the rootdir's specs/ (so a project of its own works), else the checkout's."""
+def project(config) -> Project:
+    """--specs or --project, else the project holding a path given, else the one around the rootdir."""
     if config.getoption("--specs"):
-        return Path(config.getoption("--specs")).resolve()
-    local = config.rootpath / "specs"
-    return (local if (local / SOURCES_FILE).exists() else SPECS_DIR).resolve()
+        return project_of_specs(Path(config.getoption("--specs")))
+    if config.getoption("--project"):
+        return resolve_project(config.getoption("--project"))
+    for arg in config.args:
+        if (found := find_project(Path(arg.split("::")[0]))) is not None:
+            return found
+    return resolve_project(cwd=config.rootpath)
+
+
+def specs_dir(config) -> Path:
+    return project(config).specs_dir.resolve()
+
+
+def sources_dir(config) -> Path | None:
+    """--sources, else the project's sources/ where it has one (so quotes are always checked there)."""
+    if config.getoption("--sources"):
+        return Path(config.getoption("--sources"))
+    own = project(config).sources_dir
+    return own if own.is_dir() else None
 
 
 def wanted_devices(config) -> list[str]:
@@ -110,16 +130,15 @@ def pytest_sessionstart(session):
             workers = int(config.workerinput.get("workercount", 1))
             torch.set_num_threads(max(1, torch.get_num_threads() // workers))
 
-    root = specs_dir(config)
-    sources = config.getoption("--sources")
     try:
-        catalogue = load_checked_catalogue(root, Path(sources) if sources else None, import_suites=not coordinating)
+        catalogue = load_checked_catalogue(specs_dir(config), sources_dir(config))
     except SpecError as exc:
         lines = "\n".join(f"  {problem}" for problem in exc.problems)
         pytest.exit(f"torchclaims: the specs are broken ({len(exc.problems)} problems):\n{lines}", returncode=2)
     config.stash[CATALOGUE] = catalogue
     for topic in catalogue.topics():
         config.addinivalue_line("markers", f"{topic}: claims of specs/{topic}.yaml")
+    config.stash[PROJECT] = project(config)
     for device in {"cpu", "cuda", *wanted_devices(config)}:
         config.addinivalue_line("markers", f"{device}: claims checked on {device}")
 
@@ -192,6 +211,8 @@ def explain(claim: Claim, outcome: Outcome) -> str:
         f"  quote     {_indented(claim.quote.strip())}",
         f"  says      {claim.says}",
         f"  check     suites/{claim.topic}.py::{claim.check}({_args(claim.args)})",
+        *([f"  cited     {claim.quoted_from.get('name')} {claim.quoted_from.get('url') or ''}".rstrip()]
+          if claim.quoted_from else []),
         f"  expected  {json.dumps(outcome.expected, ensure_ascii=False)}",
         f"  observed  {json.dumps(outcome.observed, ensure_ascii=False)}",
         f"  why       {outcome.message}",
@@ -266,7 +287,11 @@ class ResultsRecorder:
         run = dict(self.worker_run_info) if self.worker_run_info else run_info()
         run.update(started=self.started.isoformat(timespec="seconds"), argv=sys.argv[1:],
                    duration_s=round((datetime.now(timezone.utc) - self.started).total_seconds(), 3))
-        self.path = write_results(Path(self.config.getoption("--results")), run, list(self.records.values()))
+        catalogue = self.config.stash.get(CATALOGUE, None)
+        if PROJECT in self.config.stash:
+            run["project"] = self.config.stash[PROJECT].info()
+        self.path = write_results(Path(self.config.getoption("--results")), run, list(self.records.values()),
+                                  documents=document_records(catalogue.documents) if catalogue else None)
 
     def pytest_terminal_summary(self, terminalreporter):
         if not self.records:

@@ -5,16 +5,24 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
 SCHEMA = "torchclaims/results/1"
 
 
-def write_results(path: Path, run: dict, records: list[dict]) -> Path:
+def document_records(documents: dict) -> dict:
+    """The project's documents (spec.Document), as the results file carries them: the report needs no specs."""
+    return {name: {key: value if isinstance(value, (str, bool, type(None))) else str(value)
+                   for key, value in asdict(doc).items() if key not in ("file", "left_out")}
+            for name, doc in sorted(documents.items())}
+
+
+def write_results(path: Path, run: dict, records: list[dict], documents: dict | None = None) -> Path:
     """Write the results file atomically: readers see the old file or the new one, never half."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    document = {"schema": SCHEMA, "run": run,
+    document = {"schema": SCHEMA, "run": run, **({"documents": documents} if documents is not None else {}),
                 "results": sorted(records, key=lambda r: (r["claim"], r["device"]))}
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
                                      suffix=".tmp", delete=False) as handle:

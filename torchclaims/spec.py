@@ -1,7 +1,7 @@
 """Specs are data: load spec files safely, validate them, and turn them into Claim objects.
 
-A spec file `specs/<topic>.yaml` lists claims; `specs/sources.yaml` lists the documents
-they quote. Nothing in a spec is ever executed: a claim names a checker in
+A project's spec file `specs/<topic>.yaml` lists claims; `specs/sources.yaml` lists the
+documents they quote. Nothing in a spec is ever executed: a claim names a checker in
 `suites/<topic>.py` and gives it plain arguments.
 """
 
@@ -20,12 +20,12 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from torchclaims import yamlsafe
-from torchclaims.paths import SPECS_DIR
+from torchclaims.paths import SCHEMAS_DIR
 
 SOURCES_FILE = "sources.yaml"
 # A parity claim predicts that the accelerator observes what the CPU observes.
 PARITY_EXPECT = "same-as-cpu"
-SCHEMA_FILES = {"spec": "schema.json", "sources": "sources.schema.json"}
+SCHEMA_FILES = {"spec": "spec.schema.json", "sources": "sources.schema.json"}
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,10 @@ class Claim:
     tolerance: dict | None = None
     known: tuple[Known, ...] = ()
     note: str | None = None
+    quoted_from: dict | None = None  # {name, url}: the quote is the document citing this source
     file: str = ""
     line: int = 0
+    suite_path: str = ""  # the suite that holds the checker (suites/<topic>.py)
 
     @property
     def checker_name(self) -> str:
@@ -73,6 +75,8 @@ class Document:
     kind: str = ""
     notes: str = ""
     left_out: tuple = ()
+    date_basis: str = ""
+    date_estimated: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,11 +123,8 @@ class Catalogue:
 
 
 @cache
-def _schema(kind: str, specs_dir: Path) -> dict:
-    path = specs_dir / SCHEMA_FILES[kind]
-    if not path.exists():
-        path = SPECS_DIR / SCHEMA_FILES[kind]
-    return json.loads(path.read_text(encoding="utf-8"))
+def _schema(kind: str) -> dict:
+    return json.loads((SCHEMAS_DIR / SCHEMA_FILES[kind]).read_text(encoding="utf-8"))
 
 
 def _parse(path: Path, problems: list[Problem]):
@@ -140,8 +141,8 @@ def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
 
-def _schema_problems(path: Path, document, kind: str, specs_dir: Path) -> list[Problem]:
-    validator = jsonschema.Draft202012Validator(_schema(kind, specs_dir))
+def _schema_problems(path: Path, document, kind: str) -> list[Problem]:
+    validator = jsonschema.Draft202012Validator(_schema(kind))
     problems = []
     for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
         where = list(error.absolute_path)
@@ -199,7 +200,7 @@ def _release_problem(text: str) -> str | None:
     return None
 
 
-def _to_claim(path: Path, entry: dict) -> Claim:
+def _to_claim(path: Path, entry: dict, suites_dir: Path) -> Claim:
     known = entry.get("known") or ()
     if isinstance(known, dict):
         known = (known,)
@@ -209,7 +210,8 @@ def _to_claim(path: Path, entry: dict) -> Claim:
         args=dict(entry.get("args") or {}), torch=entry.get("torch"),
         requires=tuple(entry.get("requires") or ()), tolerance=entry.get("tolerance"),
         known=tuple(Known(**k) for k in known), note=entry.get("note"),
-        file=path.name, line=getattr(entry, "line", 0),
+        quoted_from=dict(entry["quoted_from"]) if entry.get("quoted_from") else None,
+        file=path.name, line=getattr(entry, "line", 0), suite_path=str(suites_dir / f"{path.stem}.py"),
     )
 
 
@@ -220,25 +222,26 @@ def spec_files(specs_dir: Path) -> list[Path]:
 def load_documents(specs_dir: Path, problems: list[Problem]) -> dict[str, Document]:
     path = specs_dir / SOURCES_FILE
     if not path.exists():
-        problems.append(Problem(SOURCES_FILE, None, None, None, "missing: it lists the source documents"))
+        problems.append(Problem(str(path), None, None, None, "missing: it lists the source documents"))
         return {}
     data = _parse(path, problems)
     if data is None:
         return {}
-    found = _schema_problems(path, data, "sources", specs_dir)
+    found = _schema_problems(path, data, "sources")
     problems.extend(found)
     if found:
         return {}
     return {d["file"]: Document(**{**d, "left_out": tuple(d.get("left_out") or ())}) for d in data["documents"]}
 
 
-def load_catalogue(specs_dir: Path = SPECS_DIR, *, checkers=None, sources_dir: Path | None = None) -> Catalogue:
+def load_catalogue(specs_dir: Path, *, checkers=None, sources_dir: Path | None = None) -> Catalogue:
     """Load and validate every spec in `specs_dir`. Raises SpecError listing every problem.
 
-    `checkers` (a name -> function mapping) enables the unknown-checker check;
-    `sources_dir` enables the check that each quote occurs in its document.
+    `checkers` (the "<topic>.<name>" a project's suites declare) enables the unknown-checker
+    check; `sources_dir` enables the check that each quote occurs in its document.
     """
-    specs_dir = Path(specs_dir)
+    specs_dir = Path(specs_dir).resolve()
+    suites_dir = specs_dir.parent / "suites"
     problems: list[Problem] = []
     documents = load_documents(specs_dir, problems)
     claims: list[Claim] = []
@@ -246,11 +249,11 @@ def load_catalogue(specs_dir: Path = SPECS_DIR, *, checkers=None, sources_dir: P
         data = _parse(path, problems)
         if data is None:
             continue
-        found = _schema_problems(path, data, "spec", specs_dir)
+        found = _schema_problems(path, data, "spec")
         problems.extend(found)
         if found:
             continue
-        claims.extend(_to_claim(path, entry) for entry in data["claims"])
+        claims.extend(_to_claim(path, entry, suites_dir) for entry in data["claims"])
     problems.extend(semantic_problems(claims, documents, checkers))
     if sources_dir is not None:
         from torchclaims.quotes import quote_problems
@@ -275,7 +278,7 @@ def semantic_problems(claims: list[Claim], documents: dict[str, Document], check
         first_seen.setdefault(claim.id, claim)
         if documents and claim.source not in documents:
             problem("source", f"unknown document {claim.source!r}; expected one of: {', '.join(sorted(documents))}")
-        if checkers is not None and claim.checker_name not in checkers:
+        if checkers is not None and claim.checker_name not in checkers and f"{claim.topic}.*" not in checkers:
             problem("check", f"no checker {claim.check!r} in suites/{claim.topic}.py")
         if (claim.devices == "parity") != (claim.expect == PARITY_EXPECT):
             problem("expect", f"a parity claim expects {PARITY_EXPECT!r} (the CPU's observation), and only a parity claim does")

@@ -6,7 +6,7 @@ import torch.utils.data as tud
 from torch.utils.data import DataLoader, Dataset
 from torch.utils.data._utils import collate, fetch
 
-from tests.break_it.breaking import breaks
+from torchclaims.testing import breaks
 
 
 def _dataloader_forcing(monkeypatch, **forced):

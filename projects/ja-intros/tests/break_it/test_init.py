@@ -3,7 +3,7 @@
 import torch
 import torch.nn as nn
 
-from tests.break_it.breaking import breaks
+from torchclaims.testing import breaks
 
 
 @breaks("init.xavier-normal-std")

@@ -6,7 +6,7 @@ import time
 
 import torch
 
-from tests.break_it.breaking import breaks
+from torchclaims.testing import breaks
 
 
 def _perturb_first_transfer(monkeypatch):

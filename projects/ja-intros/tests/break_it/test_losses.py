@@ -2,7 +2,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from tests.break_it.breaking import breaks
+from torchclaims.testing import breaks
 
 
 @breaks("losses.mse-formula")

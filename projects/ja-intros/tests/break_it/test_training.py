@@ -3,7 +3,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torch.optim as optim
 
-from tests.break_it.breaking import breaks
+from torchclaims.testing import breaks
 
 
 def _sgd_step_does_nothing(monkeypatch):

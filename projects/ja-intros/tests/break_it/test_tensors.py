@@ -1,6 +1,6 @@
 import torch
 
-from tests.break_it.breaking import breaks
+from torchclaims.testing import breaks
 
 
 @breaks("tensors.default-is-float-tensor")

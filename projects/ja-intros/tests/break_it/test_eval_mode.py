@@ -3,7 +3,7 @@
 import torch.nn as nn
 import torch.nn.functional as F
 
-from tests.break_it.breaking import breaks
+from torchclaims.testing import breaks
 
 
 @breaks("eval_mode.eval-sets-evaluation-mode")

@@ -13,7 +13,7 @@ from torchvision import transforms  # noqa: E402
 from torchvision.datasets import MNIST  # noqa: E402
 from torchvision.transforms import functional  # noqa: E402
 
-from tests.break_it.breaking import breaks  # noqa: E402
+from torchclaims.testing import breaks  # noqa: E402
 from torchclaims import ondisk  # noqa: E402
 
 

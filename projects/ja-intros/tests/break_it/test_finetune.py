@@ -2,7 +2,7 @@ import torch
 import torch.nn as nn
 import torch.optim as optim
 
-from tests.break_it.breaking import breaks
+from torchclaims.testing import breaks
 
 
 @breaks("finetune.new-classifier-head")

@@ -4,7 +4,7 @@ import threading
 
 import torch
 
-from tests.break_it.breaking import breaks
+from torchclaims.testing import breaks
 
 
 def _no_grad_does_nothing(monkeypatch):

@@ -1,7 +1,8 @@
 import numpy as np
 import torch
 
-from tests.break_it.breaking import breaks
+from torchclaims import testing
+from torchclaims.testing import breaks
 
 
 def _copying_from_numpy(monkeypatch):
@@ -31,7 +32,7 @@ class _ArrayWhoseCopyIsAView(np.ndarray):
 
 
 def _copy_returns_a_view(monkeypatch):
-    import suites.numpy_interop as suite
+    suite = testing.suite("numpy_interop", __file__)
 
     class FakeNumpy:
         def __getattr__(self, name):

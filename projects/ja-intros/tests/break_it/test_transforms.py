@@ -7,7 +7,7 @@ from torchvision import transforms  # noqa: E402
 from torchvision.transforms import functional  # noqa: E402
 from torchvision.transforms import v2  # noqa: E402
 
-from tests.break_it.breaking import breaks  # noqa: E402
+from torchclaims.testing import breaks  # noqa: E402
 
 
 def _to_tensor_without_scaling(monkeypatch):

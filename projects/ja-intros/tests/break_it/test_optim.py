@@ -4,9 +4,9 @@ import pytest
 import torch
 import torch.nn as nn
 
-from tests.break_it.breaking import breaks
+from torchclaims.testing import breaks
 from torchclaims import reference_optim
-from torchclaims.catalogue import default_catalogue
+from torchclaims.testing import catalogue
 
 RealSGD = torch.optim.SGD
 RealAdam = torch.optim.Adam
@@ -188,7 +188,7 @@ def _reference_for(claim):
     return {"x": x, "f_decreased": x * x < 100.0}
 
 
-_CLAIMS = [claim for claim in default_catalogue().by_id().values()
+_CLAIMS = [claim for claim in catalogue(__file__).by_id().values()
            if claim.id.startswith("optim.") and claim.checker_name.rsplit(".", 1)[-1] in _REFERENCE_CHECKS]
 
 

@@ -1,0 +1,21 @@
+"""A check that cannot fail is a defect: every checker needs a break-it test."""
+
+from pathlib import Path
+
+from torchclaims.checkers import declared_checkers
+from torchclaims.project import find_project
+from torchclaims.testing import catalogue, missing_breaks
+
+PROJECT = find_project(Path(__file__))
+
+
+def test_every_checker_has_a_break_it_test():
+    lacking, unknown = missing_breaks(PROJECT)
+    assert not unknown, f"break-it tests name claims that no spec has: {unknown}"
+    assert not lacking, f"checkers with no break-it test (add one in tests/break_it/): {lacking}"
+
+
+def test_every_checker_is_used_by_a_claim():
+    used = {claim.checker_name for claim in catalogue(PROJECT).claims}
+    unused = sorted(set(declared_checkers(PROJECT.suites_dir)) - used)
+    assert not unused, f"checkers that no claim uses: {unused}"
