@@ -97,7 +97,7 @@ def test_kill_leaves_a_whole_results_file(pytester):
                                cwd=pytester.path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         # The checker writes the marker just before it hangs: kill the run exactly then.
-        deadline = time.monotonic() + 60  # only reached if the run never gets to the checker
+        deadline = time.monotonic() + 600  # reached only if the run never gets to the checker
         while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert marker.exists(), "the run never reached the hanging checker"
