@@ -285,6 +285,12 @@ def custom_image_dataset(device, sizes, labels, resize=None, batch_size=None):
         return observed
 
 
+def _storage_bytes(tensor) -> int:
+    """Bytes of the memory the tensor's storage holds (untyped_storage() came in torch 2.0)."""
+    storage = tensor.untyped_storage() if hasattr(tensor, "untyped_storage") else tensor.storage()
+    return storage.nbytes()
+
+
 @checker
 def batch_bytes(device, batch_sizes, features=10, n=100):
     """For each batch size, the bytes of memory that the first batch a DataLoader yields over
@@ -294,7 +300,7 @@ def batch_bytes(device, batch_sizes, features=10, n=100):
     data = torch.randn(n, features)
     for size in batch_sizes:
         (batch,) = next(iter(DataLoader(TensorDataset(data), batch_size=size)))
-        loader_bytes.append(batch.untyped_storage().nbytes())
+        loader_bytes.append(_storage_bytes(batch))
     return {"bytes": loader_bytes}
 
 
