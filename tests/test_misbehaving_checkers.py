@@ -89,17 +89,25 @@ def test_ctrl_c_leaves_a_whole_results_file_with_the_rest_not_run(pytester, run_
 
 
 def test_kill_leaves_a_whole_results_file(pytester):
-    project_with(pytester, "time.sleep(600)")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1",
+    marker = pytester.path / "hanging"
+    project_with(pytester, f"open({str(marker)!r}, 'w').close(); time.sleep(600)")
+    env = {**os.environ,
            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
-    process = subprocess.Popen([sys.executable, "-m", "pytest", "specs", "-v", "-p", "no:cacheprovider"],
+    process = subprocess.Popen([sys.executable, "-m", "pytest", "specs", "-p", "no:cacheprovider", "-p", "no:randomly"],
                                cwd=pytester.path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    output = b""
-    deadline = time.monotonic() + 120
-    while b"bad.misbehaves[cpu]" not in output and time.monotonic() < deadline:
-        output += process.stdout.read1(65536)  # blocks until the run prints more
-    process.send_signal(signal.SIGTERM)
-    process.communicate(timeout=120)
-    found = verdicts(pytester)
+    try:
+        # The checker writes the marker just before it hangs: kill the run exactly then.
+        deadline = time.monotonic() + 600  # reached only if the run never gets to the checker
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the run never reached the hanging checker"
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 2, output.decode(errors="replace")  # pytest's exit code for an interrupted run
+    found = verdicts(pytester)  # the file parses: it was written whole
+    assert set(found) == {"bad.first", "bad.misbehaves", "bad.last"}
     assert found["bad.first"][0] == "holds"
     assert found["bad.misbehaves"][0] == found["bad.last"][0] == "not-run"
+    assert "interrupted" in found["bad.misbehaves"][1] and "interrupted" in found["bad.last"][1]

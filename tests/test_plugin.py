@@ -91,5 +91,14 @@ def test_broken_specs_stop_the_run_with_exit_code_2(run_claims, pytester):
         "claims:\n  - id: arith.x\n    source: nowhere.txt\n", encoding="utf-8")
     result = run_claims()
     assert result.ret == 2
-    result.stdout.fnmatch_lines(["*the specs are broken*", "*arith.yaml:2: claim arith.x: field 'quote': required field is missing*"])
+    result.stdout.fnmatch_lines(["*the specs are broken*"])
+    problem = "specs/arith.yaml:2: claim arith.x: field 'quote': required field is missing"
+    assert (result.stdout.str() + result.stderr.str()).count(problem) == 1  # named once, with its path
     assert not (pytester.path / "reports" / "results.json").exists()
+
+
+def test_only_claims_checks_just_the_listed_ones(run_claims, pytester):
+    (pytester.path / "wanted.txt").write_text("arith.one-plus-two\narith.on-gpu\n", encoding="utf-8")
+    run_claims("--only-claims", "wanted.txt")
+    assert {(r["claim"], r["device"]) for r in results(pytester)["results"]} == {
+        ("arith.one-plus-two", "cpu"), ("arith.on-gpu", "cuda")}

@@ -41,3 +41,20 @@ def test_current_on_a_day():
     assert current_on(datetime.date(2022, 12, 15)).torch == "1.13.1"  # uploaded that day
     assert current_on(datetime.date(2024, 11, 28)).torch == "2.5.1"
     assert current_on(datetime.date(2021, 10, 28)) is None  # older than every release listed
+
+
+def test_every_document_has_a_date_with_its_evidence():
+    from torchclaims.paths import DEFAULT_PROJECT
+    from torchclaims.spec import load_documents
+
+    problems = []
+    documents = load_documents(DEFAULT_PROJECT / "specs", problems)
+    assert not problems and documents
+    for document in documents.values():
+        assert document.date_basis, document.file
+        day = datetime.date.fromisoformat((document.date + "-01-01")[:10] if len(document.date) == 4
+                                          else (document.date + "-01")[:10])
+        assert datetime.date(2018, 1, 1) <= day <= datetime.date(2026, 12, 31)
+    assert {d.file: d.date_estimated for d in documents.values()} == {
+        "000_fb8c6e3e219677fc.txt": True, "001_04673d53cc78a90f.txt": False, "002_fae67575efbe4981.txt": True,
+        "003_191d6309034269a5.txt": False, "004_e705451bae665f13.txt": False}

@@ -1,6 +1,7 @@
 """The loader rejects broken specs with a message naming the file, line, claim and field."""
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -55,15 +56,16 @@ def test_a_good_spec_loads(project):
 def test_each_broken_field_is_named(project, mutation, line, field, message):
     old, new = mutation
     problem = only(problems(project, "claims:\n" + GOOD_CLAIM.replace(old, new)))
-    assert (problem.file, problem.line, problem.claim, problem.field) == ("topic.yaml", line, problem.claim, field)
+    assert (Path(problem.file).name, problem.line, problem.claim, problem.field) == ("topic.yaml", line, problem.claim, field)
+    assert Path(problem.file).resolve() == (project.specs / "topic.yaml").resolve()  # the path, not just the name
     assert message in problem.message
     assert problem.claim in ("topic.one-plus-two", "Topic One")
-    assert str(problem).startswith(f"topic.yaml:{line}: claim ")
+    assert str(problem).startswith(f"{problem.file}:{line}: claim ")
 
 
 def test_malformed_yaml_names_the_line(project):
     problem = only(problems(project, "claims:\n  - id: [unclosed\n"))
-    assert problem.file == "topic.yaml" and problem.line == 3 and "not valid YAML" in problem.message
+    assert Path(problem.file).name == "topic.yaml" and problem.line == 3 and "not valid YAML" in problem.message
 
 
 def test_a_key_given_twice_is_an_error_not_a_silent_overwrite(project):
@@ -79,13 +81,14 @@ def test_duplicate_ids_across_files_name_both_places(project):
     finally:
         del CHECKERS["other.other"]
     assert problem.field == "id" and "duplicate id" in problem.message
-    assert {problem.file, problem.message.split("also ")[1].split(":")[0]} == {"other.yaml", "topic.yaml"}
+    assert {Path(problem.file).name, Path(problem.message.split("also ")[1].split(":")[0]).name} == {"other.yaml", "topic.yaml"}
 
 
 def test_a_quote_must_occur_in_its_document(project):
     problem = only(problems(project, "claims:\n" + GOOD_CLAIM.replace("gives three", "gives four"), sources=True))
     assert (problem.claim, problem.field) == ("topic.one-plus-two", "quote")
     assert "quote not found in doc.txt" in problem.message
+    assert "closest passage:\n    'The default dtype is float32. Adding one to two gives three.'" in problem.message
 
 
 def test_quotes_match_across_line_breaks(project):
@@ -104,7 +107,7 @@ def test_every_problem_is_reported_at_once(project):
 def test_a_broken_sources_file_is_reported(project):
     (project.specs / "sources.yaml").write_text("documents:\n  - {file: doc.txt}\n", encoding="utf-8")
     found = problems(project, "claims:\n" + GOOD_CLAIM)
-    assert {p.file for p in found} == {"sources.yaml"}
+    assert {Path(p.file).name for p in found} == {"sources.yaml"}
     assert {p.field for p in found} >= {"documents.0.title", "documents.0.language"}
 
 

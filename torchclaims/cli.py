@@ -1,4 +1,4 @@
-"""The `torchclaims` command: run, list, validate, report, bench-compare, bench-machine."""
+"""The `torchclaims` command: init, run, list, validate, report, history, bench-compare, bench-machine."""
 
 from __future__ import annotations
 
@@ -90,8 +90,31 @@ def cmd_validate(args, _extra) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problems in {_project(args).specs_dir}", file=sys.stderr)
         return EXIT_BAD_SPECS
+    if args.strict:
+        from torchclaims.testing import missing_breaks
+
+        lacking, unknown = missing_breaks(_project(args))
+        for name in lacking:
+            print(f"{_project(args).suites_dir / (name.split('.')[0] + '.py')}: checker {name} "
+                  f"has no break-it test (@torchclaims.testing.breaks in tests/)", file=sys.stderr)
+        for claim_id in unknown:
+            print(f"{_project(args).tests_dir}: a break-it test names {claim_id!r}, which no spec has", file=sys.stderr)
+        if lacking or unknown:
+            return EXIT_BAD_SPECS
     checked = " and every quote is in its document" if _sources(args) else ""
     print(f"{len(catalogue.claims)} claims in {len(catalogue.topics())} topics are valid{checked}.")
+    if args.history:
+        from torchclaims.history.ranges import check_ranges, load_history
+
+        history = load_history(Path(args.history))
+        problems = check_ranges(history, catalogue)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        releases = ", ".join(r["torch"] for r in history["releases"])
+        if problems:
+            print(f"{len(problems)} known ranges contradict the measured history ({releases})", file=sys.stderr)
+            return EXIT_BAD_SPECS
+        print(f"Every known range agrees with the measured history ({releases}).")
     return 0
 
 
@@ -116,6 +139,26 @@ def cmd_list(args, _extra) -> int:
         for document in sorted(catalogue.documents):
             print(f"{per_document.get(document, 0):5d}  {document}  {catalogue.documents[document].title}")
         print(f"{len(claims):5d}  claims in all")
+    return 0
+
+
+def cmd_history(args, _extra) -> int:
+    from torchclaims.history.command import history
+
+    return history(args)
+
+
+def cmd_init(args, _extra) -> int:
+    from torchclaims.init import scaffold
+
+    try:
+        written = scaffold(Path(args.directory), args.topic)
+    except (FileExistsError, ValueError) as exc:
+        print(f"torchclaims init: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
+    print(f"a project in {args.directory}: `torchclaims validate`, `torchclaims run`, `pytest tests` there")
     return 0
 
 
@@ -170,12 +213,30 @@ def build_parser() -> argparse.ArgumentParser:
                              "shelf life; once per project")
     report.set_defaults(handler=cmd_report)
 
+    init = commands.add_parser("init", help="scaffold a project: specs/, suites/, sources/, tests/")
+    init.add_argument("directory", nargs="?", default=".", help="where (default: the working directory)")
+    init.add_argument("--topic", default="basics", help="the first topic's name (default: %(default)s)")
+    init.set_defaults(handler=cmd_init)
+
     listing = with_specs(commands.add_parser("list", help="list claims and count them per document"))
     listing.add_argument("--source", default=None, help="only this document's claims")
     listing.set_defaults(handler=cmd_list)
 
     validate = with_specs(commands.add_parser("validate", help="check the spec files; exit 2 if broken"))
+    validate.add_argument("--history", default=None, metavar="JSON",
+                          help="also check every known since / torch range against this measured history.json")
+    validate.add_argument("--strict", action="store_true",
+                          help="also fail on checkers that no break-it test breaks (torchclaims.testing.missing_breaks)")
     validate.set_defaults(handler=cmd_validate)
+
+    from torchclaims.history.command import add_history_parser
+
+    add_history_parser(with_specs(commands.add_parser(
+        "history", help="check every claim on every torch release line; write history.json",
+        description="Check every claim on every release line of the release list (one uv environment "
+                    "per release, removed after its run), pin each change to the first release with it, "
+                    "and write one results file per release and history.json. With --merge, only build "
+                    "history.json from results files.")), cmd_history)
 
     compare = commands.add_parser("bench-compare", help="CPU vs CUDA times from asv's results: table, CSV, HTML, PNG")
     compare.add_argument("--results-dir", default=".asv/results", help="asv's results directory (default: %(default)s)")

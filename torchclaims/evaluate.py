@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 import importlib
 from typing import Any
 
@@ -69,6 +69,10 @@ def not_run_reason(claim, target: Target) -> str | None:
 
 
 def observe(claim, device: str) -> Any:
+    if claim.is_snippet:
+        from torchclaims.snippets import run_snippet
+
+        return run_snippet(claim)
     check = checker_function(claim.suite_path, claim.check)  # imported outside the isolation
     with isolated():
         return plain(check(device, **claim.args))
@@ -77,6 +81,11 @@ def observe(claim, device: str) -> Any:
 def evaluate(claim, target: Target) -> Outcome:
     """The verdict of `claim` on `target`. Never raises for a checker's failure."""
     start = time.perf_counter()
+    if claim.is_snippet:
+        from torchclaims.snippets import expected_output
+
+        # the document's printed output, parsed: what the claim expects
+        claim = replace(claim, expect=expected_output(claim))
 
     def outcome(judgement: Judgement, observed=None, expected=claim.expect, details="") -> Outcome:
         return Outcome(claim.id, target.label, judgement.verdict, expected, observed, judgement.message,

@@ -45,6 +45,8 @@ def pytest_addoption(parser):
                     help="where to write the results file (default: %(default)s)")
     group.addoption("--sources", metavar="DIR", default=None,
                     help="directory of the source documents, where every quote must occur (default: <project>/sources)")
+    group.addoption("--only-claims", metavar="FILE", default=None,
+                    help="check only the claims whose ids FILE lists, one a line (the history re-checks just these)")
     group.addoption("--claim-timeout", metavar="SECONDS", type=float, default=DEFAULT_CLAIM_TIMEOUT,
                     help="a claim still running after this long is an error (default: %(default)s; 0: none)")
 
@@ -133,14 +135,28 @@ def pytest_sessionstart(session):
     try:
         catalogue = load_checked_catalogue(specs_dir(config), sources_dir(config))
     except SpecError as exc:
-        lines = "\n".join(f"  {problem}" for problem in exc.problems)
-        pytest.exit(f"torchclaims: the specs are broken ({len(exc.problems)} problems):\n{lines}", returncode=2)
+        # the problems once, here; pytest repeats the exit message, so it stays one short line
+        for problem in exc.problems:
+            sys.stderr.write(f"{problem}\n")
+        pytest.exit(f"torchclaims: the specs are broken ({len(exc.problems)} problems, listed above)", returncode=2)
     config.stash[CATALOGUE] = catalogue
     for topic in catalogue.topics():
         config.addinivalue_line("markers", f"{topic}: claims of specs/{topic}.yaml")
     config.stash[PROJECT] = project(config)
     for device in {"cpu", "cuda", *wanted_devices(config)}:
         config.addinivalue_line("markers", f"{device}: claims checked on {device}")
+
+
+def pytest_collection_modifyitems(config, items):
+    listed = config.getoption("--only-claims", None)
+    if not listed:
+        return
+    wanted = set(Path(listed).read_text(encoding="utf-8").split())
+    keep = [item for item in items if not isinstance(item, ClaimItem) or item.claim.id in wanted]
+    dropped = [item for item in items if isinstance(item, ClaimItem) and item.claim.id not in wanted]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -206,11 +222,13 @@ def explain(claim: Claim, outcome: Outcome) -> str:
     """A failing claim, told in the spec's terms."""
     lines = [
         f"claim {claim.id} on {outcome.device}: {outcome.verdict.value.upper()}",
-        f"  spec      {claim.file}:{claim.line}",
+        f"  spec      {claim.spec_path or claim.file}:{claim.line}",
         f"  source    {claim.source}",
         f"  quote     {_indented(claim.quote.strip())}",
         f"  says      {claim.says}",
-        f"  check     suites/{claim.topic}.py::{claim.check}({_args(claim.args)})",
+        (f"  check     {claim.source}: code block {claim.snippet['block']!r} run as printed"
+         + (f", after blocks {claim.snippet['after']}" if claim.snippet["after"] else "") if claim.is_snippet
+         else f"  check     suites/{claim.topic}.py::{claim.check}({_args(claim.args)})"),
         *([f"  cited     {claim.quoted_from.get('name')} {claim.quoted_from.get('url') or ''}".rstrip()]
           if claim.quoted_from else []),
         f"  expected  {json.dumps(outcome.expected, ensure_ascii=False)}",

@@ -72,3 +72,42 @@ def current_on(day: datetime.date, releases: list[Release] | None = None) -> Rel
     """The newest release uploaded on or before `day` (None: older than every release listed)."""
     uploaded = [r for r in (releases if releases is not None else load_releases()) if r.uploaded <= day]
     return max(uploaded, key=lambda r: (r.uploaded, r.version), default=None)
+
+
+def asv_spread(releases: list[Release] | None = None, count: int = 5) -> list[Release]:
+    """About `count` line releases spread evenly, the newest included, for asv's torch matrix.
+    Only releases that need no numpy pin: asv's matrix installs one numpy for all."""
+    lines = [r for r in line_releases(releases) if not r.numpy]
+    if len(lines) <= count:
+        return lines
+    step = (len(lines) - 1) / (count - 1)
+    return [lines[round(i * step)] for i in range(count)]
+
+
+def github_matrix(releases: list[Release] | None = None) -> list[dict]:
+    """The CI matrix: one entry per line release, with what to install beside the harness."""
+    return [{"torch": r.torch, "requirements": " ".join(r.requirements())}
+            for r in line_releases(releases)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m torchclaims.releases", description="The torch release list.")
+    parser.add_argument("--github-matrix", action="store_true", help="print the CI job matrix as one line of JSON")
+    parser.add_argument("--asv", action="store_true", help="print asv.conf.json's torch matrix as JSON")
+    args = parser.parse_args(argv)
+    if args.github_matrix:
+        print(json.dumps(github_matrix(), separators=(",", ":")))
+    elif args.asv:
+        print(json.dumps([r.torch for r in asv_spread()]))
+    else:
+        for release in load_releases():
+            print(f"{release.torch:8} {release.uploaded}  torchvision {release.torchvision or '-':7} "
+                  f"{'line' if release.line else 'bisection only'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -20,13 +20,18 @@ def document_records(documents: dict) -> dict:
 
 def write_results(path: Path, run: dict, records: list[dict], documents: dict | None = None) -> Path:
     """Write the results file atomically: readers see the old file or the new one, never half."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     document = {"schema": SCHEMA, "run": run, **({"documents": documents} if documents is not None else {}),
                 "results": sorted(records, key=lambda r: (r["claim"], r["device"]))}
+    return atomic_write_text(Path(path), json.dumps(document, ensure_ascii=False, indent=1))
+
+
+def atomic_write_text(path: Path, text: str) -> Path:
+    """Write `text` to `path` through a temporary file and a rename, with a normal file's mode."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
                                      suffix=".tmp", delete=False) as handle:
-        json.dump(document, handle, ensure_ascii=False, indent=1)
+        handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
     os.chmod(handle.name, 0o666 & ~_umask())  # NamedTemporaryFile makes 0600; give it a normal file's mode

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,13 @@ class Claim:
     file: str = ""
     line: int = 0
     suite_path: str = ""  # the suite that holds the checker (suites/<topic>.py)
+    snippet: dict | None = None  # {block, after, output, random}: run the document's own code block
+    spec_path: str = ""  # the spec file, as problems name it
+    source_path: str = ""  # the document (in --sources, else the project's sources/)
+
+    @property
+    def is_snippet(self) -> bool:
+        return self.snippet is not None
 
     @property
     def checker_name(self) -> str:
@@ -79,6 +86,15 @@ class Document:
     left_out: tuple = ()
     date_basis: str = ""
     date_estimated: bool = False
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as messages name it: relative to the working directory where it is inside it."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @dataclass(frozen=True)
@@ -135,7 +151,7 @@ def _parse(path: Path, problems: list[Problem]):
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        problems.append(Problem(path.name, line, None, None, f"not valid YAML: {_one_line(exc)}"))
+        problems.append(Problem(shown_path(path), line, None, None, f"not valid YAML: {_one_line(exc)}"))
         return None
 
 
@@ -168,7 +184,7 @@ def _schema_problems(path: Path, document, kind: str) -> list[Problem]:
                 message = f"unknown field; expected one of: {', '.join(allowed)}"
         else:
             message = f"{error.message} (expected {_expected(error)})"
-        problems.append(Problem(path.name, yamlsafe.line_of(document, line_path), claim_id,
+        problems.append(Problem(shown_path(path), yamlsafe.line_of(document, line_path), claim_id,
                                 ".".join(field_path) or None, message))
     return problems
 
@@ -208,13 +224,21 @@ def _to_claim(path: Path, entry: dict, suites_dir: Path) -> Claim:
         known = (known,)
     return Claim(
         id=entry["id"], topic=path.stem, source=entry["source"], quote=entry["quote"],
-        says=entry["says"], check=entry["check"], expect=entry["expect"], devices=entry["devices"],
+        says=entry["says"], check=entry.get("check", ""), expect=entry.get("expect"), devices=entry["devices"],
         args=dict(entry.get("args") or {}), torch=entry.get("torch"),
         requires=tuple(entry.get("requires") or ()), tolerance=entry.get("tolerance"),
         known=tuple(Known(**k) for k in known), note=entry.get("note"),
         quoted_from=dict(entry["quoted_from"]) if entry.get("quoted_from") else None,
         file=path.name, line=getattr(entry, "line", 0), suite_path=str(suites_dir / f"{path.stem}.py"),
+        snippet=_snippet(entry.get("snippet")), spec_path=shown_path(path),
     )
+
+
+def _snippet(given) -> dict | None:
+    if given is None:
+        return None
+    return {"block": given["block"], "after": list(given.get("after") or []),
+            "random": given.get("random", []), "timeout": given.get("timeout", 300)}
 
 
 def spec_files(specs_dir: Path) -> list[Path]:
@@ -224,7 +248,7 @@ def spec_files(specs_dir: Path) -> list[Path]:
 def load_documents(specs_dir: Path, problems: list[Problem]) -> dict[str, Document]:
     path = specs_dir / SOURCES_FILE
     if not path.exists():
-        problems.append(Problem(str(path), None, None, None, "missing: it lists the source documents"))
+        problems.append(Problem(shown_path(path), None, None, None, "missing: it lists the source documents"))
         return {}
     data = _parse(path, problems)
     if data is None:
@@ -256,11 +280,16 @@ def load_catalogue(specs_dir: Path, *, checkers=None, sources_dir: Path | None =
         if found:
             continue
         claims.extend(_to_claim(path, entry, suites_dir) for entry in data["claims"])
+    documents_dir = Path(sources_dir) if sources_dir is not None else specs_dir.parent / "sources"
+    claims = [replace(c, source_path=str(documents_dir / c.source)) for c in claims]
     problems.extend(semantic_problems(claims, documents, checkers))
     if sources_dir is not None:
         from torchclaims.quotes import quote_problems
 
-        problems.extend(quote_problems(claims, sources_dir, documents))
+        from torchclaims.snippets import snippet_problems
+
+        problems.extend(quote_problems(claims, sources_dir, documents, specs_dir / SOURCES_FILE))
+        problems.extend(snippet_problems(claims, sources_dir))
     if problems:
         raise SpecError(problems)
     return Catalogue(tuple(claims), documents, specs_dir)
@@ -268,7 +297,7 @@ def load_catalogue(specs_dir: Path, *, checkers=None, sources_dir: Path | None =
 
 def _check_key(claim: Claim) -> str:
     """What makes two claims the same check: source, checker, arguments, expectation, devices."""
-    return json.dumps([claim.source, claim.checker_name, claim.args, claim.expect, claim.devices],
+    return json.dumps([claim.source, claim.checker_name, claim.args, claim.expect, claim.devices, claim.snippet],
                       sort_keys=True, ensure_ascii=False, default=str)
 
 
@@ -279,11 +308,11 @@ def semantic_problems(claims: list[Claim], documents: dict[str, Document], check
     same_check: dict[str, Claim] = {}
     for claim in claims:
         def problem(field_name: str, message: str, claim=claim):
-            problems.append(Problem(claim.file, claim.line, claim.id, field_name, message))
+            problems.append(Problem(claim.spec_path or claim.file, claim.line, claim.id, field_name, message))
 
         if claim.id in first_seen:
             other = first_seen[claim.id]
-            problem("id", f"duplicate id (also {other.file}:{other.line})")
+            problem("id", f"duplicate id (also {other.spec_path or other.file}:{other.line})")
         first_seen.setdefault(claim.id, claim)
         if documents and claim.source not in documents:
             problem("source", f"unknown document {claim.source!r}; expected one of: {', '.join(sorted(documents))}")
@@ -291,7 +320,12 @@ def semantic_problems(claims: list[Claim], documents: dict[str, Document], check
             problem("check", f"the same check as {twin.id} ({twin.file}:{twin.line}): same source, check, args, "
                              "expect and devices; one claim says it once")
         same_check.setdefault(_check_key(claim), claim)
-        if checkers is not None and claim.checker_name not in checkers and f"{claim.topic}.*" not in checkers:
+        if claim.is_snippet:
+            if claim.check or claim.expect is not None or claim.args:
+                problem("snippet", "a snippet claim has no check, args or expect: the document's printed output is what it expects")
+            if claim.devices not in ("cpu",):
+                problem("devices", "a snippet claim runs the document's code as it is, on the CPU: devices: cpu")
+        elif checkers is not None and claim.checker_name not in checkers and f"{claim.topic}.*" not in checkers:
             problem("check", f"no checker {claim.check!r} in suites/{claim.topic}.py")
         if (claim.devices == "parity") != (claim.expect == PARITY_EXPECT):
             problem("expect", f"a parity claim expects {PARITY_EXPECT!r} (the CPU's observation), and only a parity claim does")

@@ -5,7 +5,6 @@ import warnings
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torch.autograd.graph import Node
 
 from torchclaims.checkers import checker
 from torchclaims.models import LeNet, OneConvNet, SimpleNet
@@ -361,13 +360,21 @@ def recorded_ops(device):
     return chain
 
 
+def _is_autograd_node(node) -> bool:
+    """An operation recorded by autograd: torch.autograd.graph.Node, which torch 1.13 lacks."""
+    node_type = getattr(torch.autograd.graph, "Node", None)
+    if node_type is not None:
+        return isinstance(node, node_type)
+    return hasattr(node, "next_functions") and not isinstance(node, torch.Tensor)  # torch < 2.0
+
+
 def _node_kind(node):
     """What a graph node is: a tensor, a variable (AccumulateGrad, holding a leaf), or an operation."""
     if isinstance(node, torch.Tensor):
         return "tensor"
     if getattr(node, "variable", None) is not None:
         return "variable"
-    return "operation" if isinstance(node, Node) else type(node).__name__
+    return "operation" if _is_autograd_node(node) else type(node).__name__
 
 
 @checker

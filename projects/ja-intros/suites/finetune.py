@@ -8,6 +8,7 @@ load needs their file, and it is looked for in torch.hub's cache without any net
 
 from __future__ import annotations
 
+import copy
 import io
 from pathlib import Path
 
@@ -25,10 +26,27 @@ def _one_thread():
     torch.set_num_threads(1)
 
 
-def _resnet18(classes: int | None = None, device="cpu"):
+# (model name, default dtype, CPU RNG state before building) -> (the model as built, RNG state after)
+_BUILT: dict[tuple, tuple[nn.Module, torch.Tensor]] = {}
+
+
+def _torchvision_model(name: str) -> nn.Module:
+    """models.get_model(name, weights=None), built once per worker for each CPU RNG state it is built
+    from: a fresh deep copy, with the RNG left where building leaves it, so the claim sees exactly
+    what building it anew gives. (A break-it test that breaks how a model is built clears _BUILT.)"""
     from torchvision import models
 
-    model = models.resnet18(weights=None)
+    key = (name, torch.get_default_dtype(), torch.get_rng_state().numpy().tobytes())
+    if key not in _BUILT:
+        built = models.get_model(name, weights=None)
+        _BUILT[key] = (built, torch.get_rng_state())
+    built, rng_after = _BUILT[key]
+    torch.set_rng_state(rng_after)
+    return copy.deepcopy(built)
+
+
+def _resnet18(classes: int | None = None, device="cpu"):
+    model = _torchvision_model("resnet18")
     if classes is not None:
         model.fc = nn.Linear(model.fc.in_features, classes)
     return model.to(device)
@@ -114,9 +132,7 @@ def input_size_errors(device, model, sizes):
     """Forward a 1-image batch of each square size through `model` (a torchvision model name,
     weights=None): does the forward raise?"""
     _one_thread()
-    from torchvision import models
-
-    net, channels = models.get_model(model, weights=None), 3
+    net, channels = _torchvision_model(model), 3
     net = net.to(device).eval()
     found = {}
     for size in sizes:

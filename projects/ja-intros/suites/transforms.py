@@ -13,7 +13,7 @@ import math
 import numpy as np
 import torch
 
-from torchclaims.checkers import checker
+from torchclaims.checkers import NotRun, checker
 
 
 def _rgb_image(width, height, seed=0, mode="RGB"):
@@ -243,8 +243,11 @@ def brightness(device, factor):
 def gaussian_noise(device, sigma):
     """transforms.v2.GaussianNoise(sigma=sigma) on a grey float image: did it change, and the
     mean and standard deviation of the noise it added (2 places)."""
+    import torchvision
     from torchvision.transforms import v2
 
+    if not hasattr(v2, "GaussianNoise"):  # the document's transform is newer than this torchvision
+        raise NotRun(f"torchvision {torchvision.__version__} has no transforms.v2.GaussianNoise")
     image = torch.full((3, 64, 64), 0.5, device=device)
     noise = v2.GaussianNoise(sigma=sigma)(image) - image
     return {"changed": bool(noise.abs().max() > 0), "mean": round(noise.mean().item(), 2),

@@ -1,0 +1,72 @@
+"""UvRunner's commands, with a fake `uv` on PATH: no torch is downloaded or installed."""
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+from tests.conftest import ARITHMETIC_SPEC, ARITHMETIC_SUITE, Project
+from torchclaims.catalogue import load_checked_catalogue
+from torchclaims.history.runner import UvRunner, run_history
+from torchclaims.releases import find_release
+
+# `uv venv DIR` makes DIR/bin/python: a script that plays `python -m torchclaims run` and writes
+# a results file for the listed claims; every uv call is logged.
+FAKE_UV = r'''#!{python}
+import json, os, sys
+from pathlib import Path
+log = Path(os.environ["FAKE_UV_LOG"])
+with log.open("a") as handle:
+    handle.write(json.dumps(sys.argv[1:]) + "\n")
+args = sys.argv[1:]
+if args[0] == "venv":
+    python = Path(args[-1]) / "bin" / "python"
+    python.parent.mkdir(parents=True, exist_ok=True)
+    python.write_text("#!{python}\n" + {fake_python!r})
+    python.chmod(0o755)
+elif args[:2] == ["pip", "freeze"]:
+    print("torch==9.9\nnvidia-cublas-cu12==1.0\nnumpy==1.26.4")
+'''
+FAKE_PYTHON = r'''
+import json, sys
+args = sys.argv[1:]
+results = args[args.index("--results") + 1]
+claims = open(args[args.index("--only-claims") + 1]).read().split()
+records = [{"claim": c, "device": "cpu", "verdict": "holds", "expected": 3, "observed": 3, "message": "",
+            "duration_s": 0.0, "details": "", "source": "doc.txt", "quote": "q", "says": "s", "topic": "arith"}
+           for c in claims]
+json.dump({"schema": "torchclaims/results/1", "run": {"torch": "2.13.0+cpu"}, "results": records}, open(results, "w"))
+'''
+
+
+def test_one_environment_per_release_installed_run_and_removed(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    uv = bin_dir / "uv"
+    uv.write_text(FAKE_UV.replace("{python}", sys.executable).replace("{fake_python!r}", repr(FAKE_PYTHON)))
+    uv.chmod(uv.stat().st_mode | stat.S_IEXEC)
+    log = tmp_path / "uv.log"
+    monkeypatch.setenv("FAKE_UV_LOG", str(log))
+    monkeypatch.setenv("PATH", os.pathsep.join([str(bin_dir), os.environ["PATH"]]))
+    project = Project(tmp_path / "project")
+    project.spec("arith", ARITHMETIC_SPEC)
+    project.suite("arith", ARITHMETIC_SUITE)
+    catalogue = load_checked_catalogue(project.specs)
+    envs = tmp_path / "envs"
+    runner = UvRunner(envs_dir=envs, checkout=project.root, uv_cache=tmp_path / "cache", prune_cache=True,
+                      find_links=("/opt/wheels",), log=lambda line: None)
+    releases = [find_release("2.0.1"), find_release("2.13.0")]
+    tally = run_history(catalogue, releases, tmp_path / "out", runner, log=lambda line: None)
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    installs = [c for c in calls if c[:2] == ["pip", "install"]]
+    # 2.13.0's environment is built while 2.0.1's claims run: in either order
+    assert sorted(c[c.index("/opt/wheels") + 1:] for c in installs) == [
+        ["torch==2.0.1", "torchvision==0.15.2", "numpy<2", "-e", str(project.root)],
+        ["torch==2.13.0", "torchvision==0.28.0", "-e", str(project.root)]]
+    cleans = [c for c in calls if c[:2] == ["cache", "clean"]]
+    assert cleans == [["cache", "clean", "-q", "torch"]] * 2 + [["cache", "clean", "-q", "nvidia-cublas-cu12"]]
+    assert not any(envs.iterdir())  # each environment removed after its run
+    assert tally.checked == 2 * 6 and tally.envs_built == 2
+    written = json.loads((tmp_path / "out" / "results-torch-2.13.0.json").read_text())
+    assert len(written["results"]) == 6 and all(r["fingerprint"] for r in written["results"])

@@ -1,0 +1,95 @@
+"""`torchclaims history`: the options, and the run from the release list to history.json."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+from torchclaims.releases import RELEASES_FILE, load_releases
+
+DEFAULT_OUT = Path("history")
+DEFAULT_PROJECT = "ja-intros"
+
+
+def add_history_parser(parser, handler):
+    parser.add_argument("--torch", default=None, metavar="V,...",
+                        help="these releases (default: every line release of the release list)")
+    parser.add_argument("--releases", default=str(RELEASES_FILE), metavar="YAML", help="the release list (default: the packaged one)")
+    parser.add_argument("--out", default=str(DEFAULT_OUT), metavar="DIR",
+                        help="results-torch-V.json per release (also the cache) and history.json (default: %(default)s)")
+    parser.add_argument("--envs", default=None, metavar="DIR", help="where the environments go (default: OUT/.envs)")
+    parser.add_argument("--keep-envs", action="store_true", help="keep each release's environment after its run")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="releases checked at once (default: 1)")
+    parser.add_argument("--uv-cache", default=None, metavar="DIR", help="uv's cache for the environments (UV_CACHE_DIR)")
+    parser.add_argument("--prune-cache", action="store_true",
+                        help="drop each release's torch, torchvision, triton and nvidia wheels from uv's cache after its run (--jobs 1)")
+    parser.add_argument("--find-links", action="append", default=[], metavar="DIR", help="extra wheels (uv --find-links)")
+    parser.add_argument("--local-builds", action="store_true", help="accept local torch builds (2.13.0+cpu) from --find-links")
+    parser.add_argument("--no-bisect", dest="bisect", action="store_false",
+                        help="do not check the releases between two line releases where a claim changed")
+    parser.add_argument("--claim-args", default="-n 2", metavar="ARGS", help="arguments for `torchclaims run` (default: %(default)r)")
+    parser.add_argument("--reuse-only", action="store_true",
+                        help="build no environment: reuse the results files (judging stored observations again "
+                             "where only expect/known changed) and leave the rest unchecked")
+    parser.add_argument("--merge", nargs="+", default=None, metavar="RESULTS.json",
+                        help="run nothing: build OUT/history.json from these results files (e.g. CI artifacts)")
+    parser.add_argument("-o", "--output", default=None, metavar="JSON", help="history file (default: OUT/history.json)")
+    parser.set_defaults(handler=handler)
+
+
+def specs_sha256(specs_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(Path(specs_dir).glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def history(args) -> int:
+    from torchclaims.catalogue import load_checked_catalogue
+    from torchclaims.cli import _project, _sources
+    from torchclaims.history.runner import DiskMeter, UvRunner, results_name, run_history
+    from torchclaims.history.timeline import build_history, write_history
+    from torchclaims.releases import find_release
+
+    releases = load_releases(Path(args.releases))
+    out_dir = Path(args.out)
+    output = Path(args.output) if args.output else out_dir / "history.json"
+    project_dir = _project(args)
+    catalogue = load_checked_catalogue(project_dir.specs_dir, _sources(args))
+    tolerances = {c.id: c.tolerance for c in catalogue.claims}
+    project = {"name": getattr(project_dir, "name", DEFAULT_PROJECT), "specs_sha256": specs_sha256(catalogue.specs_dir)}
+    if args.merge:
+        document = build_history(args.merge, releases, tolerances, project)
+        write_history(document, output)
+        print(f"history: {output} ({len(document['releases'])} releases, {len(document['changes'])} changes)")
+        return 0
+
+    chosen = ([find_release(v.strip(), releases) for v in args.torch.split(",") if v.strip()]
+              if args.torch else [r for r in releases if r.line])
+    candidates = [r for r in releases if not r.line and r not in chosen]
+    if args.prune_cache and args.jobs > 1:
+        print("--prune-cache needs --jobs 1: another job may still be installing from the cache")
+        return 2
+    envs = Path(args.envs) if args.envs else out_dir / ".envs"
+    runner = UvRunner(envs_dir=envs, keep_envs=args.keep_envs, uv_cache=Path(args.uv_cache) if args.uv_cache else None,
+                      find_links=tuple(args.find_links), local_builds=args.local_builds,
+                      claim_args=tuple(args.claim_args.split()), prune_cache=args.prune_cache)
+    started = time.monotonic()
+    watched = [envs, *([Path(args.uv_cache)] if args.uv_cache else [])]
+    with DiskMeter(watched) as disk:
+        tally = run_history(catalogue, chosen, out_dir, None if args.reuse_only else runner,
+                            candidates=candidates, jobs=args.jobs,
+                            bisect=args.bisect, log=lambda line: print(line, flush=True))
+    paths = sorted({out_dir / results_name(t) for t in tally.releases})
+    document = build_history(paths, releases, tolerances, project)
+    write_history(document, output)
+    pinned = sum(1 for c in document["changes"] if c["pinned"])
+    print(f"history: {output}: {len(document['releases'])} releases, {len(document['changes'])} changes "
+          f"({pinned} pinned to their first release)")
+    print(f"claim checks: {tally.checked} run, {tally.reused} reused; {tally.envs_built} environments built; "
+          f"{time.monotonic() - started:.0f} s; peak disk of {', '.join(map(str, watched))}: {disk.peak / 1e9:.1f} GB")
+    if tally.failed:
+        print(f"FAILED (no new results): torch {', '.join(tally.failed)}")
+        return 1
+    return 0
