@@ -2,7 +2,7 @@ import torch
 import torch.nn as nn
 import torch.optim as optim
 
-from torchclaims.testing import breaks
+from torchclaims.testing import breaks, suite
 
 
 @breaks("finetune.new-classifier-head")
@@ -143,3 +143,4 @@ def test_resnet18_ending_in_256_features(monkeypatch):
         self.fc = nn.Linear(256, self.fc.out_features)
 
     monkeypatch.setattr(resnet.ResNet, "__init__", init)
+    monkeypatch.setattr(suite("finetune", __file__), "_BUILT", {})  # models built unbroken are not reused
