@@ -31,7 +31,8 @@ claims:
     quote: Adding one to two gives three.
     says: fine
     check: fine
-    expect: 3
+    args: {value: 4}
+    expect: 4
     devices: cpu
 """
 
@@ -44,8 +45,8 @@ import os, signal, time
 
 
 @checker
-def fine(device):
-    return 3
+def fine(device, value=3):
+    return value
 
 
 @checker

@@ -297,8 +297,17 @@ def load_catalogue(specs_dir: Path, *, checkers=None, sources_dir: Path | None =
 
 def _check_key(claim: Claim) -> str:
     """What makes two claims the same check: source, checker, arguments, expectation, devices."""
-    return json.dumps([claim.source, claim.checker_name, claim.args, claim.expect, claim.devices, claim.snippet],
+    return json.dumps(_keyed([claim.source, claim.checker_name, claim.args, claim.expect, claim.devices, claim.snippet]),
                       sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _keyed(value):
+    """Mappings with string keys (YAML allows 0 beside '0'), so any two claims compare as JSON."""
+    if isinstance(value, dict):
+        return {repr(key) if not isinstance(key, str) else key: _keyed(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_keyed(item) for item in value]
+    return value
 
 
 def semantic_problems(claims: list[Claim], documents: dict[str, Document], checkers) -> list[Problem]:
