@@ -10,23 +10,35 @@ The decorated test applies the break (with monkeypatch, so it is undone afterwar
 decorator then evaluates the claim and asserts the verdict is `fails`. A check that cannot
 fail is a defect: `missing_breaks()` (and `torchclaims validate --strict`) lists checkers
 that no break-it test breaks. The claim is looked up in the project that holds the test file.
+
+Each break is also kept as data (`BREAKS`), and running one records which of the fields the
+judge compares it changed (`VARIATIONS`, and pytest's cache for the other xdist workers):
+`uncovered_fields()` lists the compared fields of a checker that none of its breaks varies.
+A break may ask for `monkeypatch`, `tmp_path` and `request` (only `request.addfinalizer`), so
+it can also run outside pytest's fixtures, in whichever process needs its variation.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import inspect
-from functools import wraps
+import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass
+from functools import cache, wraps
 from pathlib import Path
+from typing import Any, Callable
 
 from torchclaims.catalogue import project_catalogue
 from torchclaims.devices import Target
 from torchclaims.evaluate import Outcome, evaluate
-from torchclaims.judge import Verdict
+from torchclaims.judge import DEFAULT_ATOL, DEFAULT_RTOL, Verdict, mismatch
 from torchclaims.project import Project, find_project, resolve_project
 from torchclaims.spec import Catalogue, Claim
 
-__all__ = ["breaks", "evaluate_claim", "catalogue", "claim", "suite", "declared_breaks", "missing_breaks"]
+__all__ = ["breaks", "evaluate_claim", "catalogue", "claim", "suite", "declared_breaks", "missing_breaks",
+           "compared_fields", "changed_fields", "variation", "uncovered_fields"]
 
 # claim ids that some imported break-it test breaks
 BROKEN_CLAIMS: set[str] = set()
@@ -68,23 +80,200 @@ def evaluate_claim(claim_id: str, device: str = "cpu", near: str | Path | Projec
     return evaluate(found, Target(device, parity=found.devices == "parity"))
 
 
+Field = tuple[str, ...]  # a path of keys into an observation; () is the whole of it
+FIXTURES = ("monkeypatch", "tmp_path", "request")
+
+
+@dataclass(frozen=True)
+class Break:
+    """One break-it test: the claim it breaks, on which device, and the function that breaks it."""
+
+    name: str  # <test file>::<function>, the same however the file is imported
+    claim_id: str
+    device: str
+    apply: Callable
+    where: str  # the test file
+
+    @property
+    def claim(self) -> Claim:
+        return claim(self.claim_id, self.where)
+
+
+# every break, by name; filled as test modules are imported
+BREAKS: dict[str, Break] = {}
+# break name -> the compared fields it changed (None: its claim does not pass unbroken here);
+# filled as breaks run, in this process
+VARIATIONS: dict[str, frozenset[Field] | None] = {}
+
+
+def compared_fields(expect: Any, path: Field = ()) -> set[Field]:
+    """The fields the judge compares: the keys of `expect`, recursively; a non-mapping is one field."""
+    if not isinstance(expect, dict) or not expect:
+        return {path}
+    return set().union(*(compared_fields(value, path + (key,)) for key, value in expect.items()))
+
+
+_ABSENT = object()
+
+
+def _at(observation: Any, path: Field) -> Any:
+    for key in path:
+        if not isinstance(observation, dict) or key not in observation:
+            return _ABSENT
+        observation = observation[key]
+    return observation
+
+
+def changed_fields(found: Claim, unbroken: Outcome, broken: Outcome) -> frozenset[Field] | None:
+    """The compared fields in which the two observations differ, as the judge would see it.
+
+    None when the claim does not pass unbroken here (e.g. a timing claim for an accelerator,
+    run on the CPU): there is no working behaviour for the break to vary from.
+    """
+    if not unbroken.verdict.passes:
+        return None
+    if broken.verdict in (Verdict.ERROR, Verdict.NOT_RUN):
+        return frozenset()  # no observation: nothing the judge compares has varied
+    tolerance = found.tolerance or {}
+    rtol, atol = tolerance.get("rtol", DEFAULT_RTOL), tolerance.get("atol", DEFAULT_ATOL)
+    changed = set()
+    for field in compared_fields(found.expect):
+        before, after = _at(unbroken.observed, field), _at(broken.observed, field)
+        if (before is _ABSENT) != (after is _ABSENT) or (
+                before is not _ABSENT and mismatch(after, before, rtol, atol) is not None):
+            changed.add(field)
+    return frozenset(changed)
+
+
+@cache
+def _unbroken(claim_id: str, device: str, where: str) -> Outcome:
+    """The claim evaluated with nothing broken, once per process."""
+    return evaluate_claim(claim_id, device, where)
+
+
+@cache
+def _fingerprint(brk: Break) -> str:
+    """What a recorded variation depends on: torch, the claim, the break's file, the claim's
+    suite, and the harness that evaluates and judges."""
+    import torch
+
+    found = brk.claim
+    files = [brk.where, _project(brk.where).suites_dir / f"{found.topic}.py",
+             *sorted(Path(__file__).parent.glob("*.py"))]
+    digest = hashlib.sha256(repr((torch.__version__, brk.device, found.checker_name, found.args, found.expect,
+                                  found.devices, found.tolerance, found.known)).encode())
+    for file in files:
+        digest.update(Path(file).read_bytes())
+    return digest.hexdigest()
+
+
+def _record(brk: Break, changed: frozenset[Field] | None, cache=None) -> None:
+    """Keep the variation for this process and, through pytest's cache, for the other xdist workers."""
+    VARIATIONS[brk.name] = changed
+    if cache is not None:
+        cache.set(f"torchclaims/variation/{brk.name}", {
+            "fingerprint": _fingerprint(brk),
+            "changed": None if changed is None else sorted(list(field) for field in changed)})
+
+
+def _recorded(brk: Break, cache) -> frozenset[Field] | None | bool:
+    """The variation another process recorded for this very break, torch and harness; False if none."""
+    if cache is None:
+        return False
+    entry = cache.get(f"torchclaims/variation/{brk.name}", None)
+    if not isinstance(entry, dict) or entry.get("fingerprint") != _fingerprint(brk):
+        return False
+    return None if entry["changed"] is None else frozenset(tuple(field) for field in entry["changed"])
+
+
+def is_recorded(brk: Break, cache=None) -> bool:
+    return brk.name in VARIATIONS or _recorded(brk, cache) is not False
+
+
+class _Finalizers:
+    """The part of pytest's `request` a break may use."""
+
+    def __init__(self, stack: ExitStack):
+        self.addfinalizer = stack.callback
+
+
+def variation(brk: Break, cache=None) -> frozenset[Field] | None:
+    """The fields `brk` changes: recorded by this process or (in `cache`) another, else found by running it here."""
+    if brk.name in VARIATIONS:
+        return VARIATIONS[brk.name]
+    if (found := _recorded(brk, cache)) is not False:
+        VARIATIONS[brk.name] = found
+        return found
+    unbroken = _unbroken(brk.claim_id, brk.device, brk.where)
+    with ExitStack() as stack:
+        fixtures = {"monkeypatch": stack.enter_context(_monkeypatch()),
+                    "tmp_path": Path(stack.enter_context(tempfile.TemporaryDirectory())),
+                    "request": _Finalizers(stack)}
+        brk.apply(**{name: fixtures[name] for name in inspect.signature(brk.apply).parameters})
+        broken = evaluate_claim(brk.claim_id, brk.device, brk.where)
+    _record(brk, changed_fields(brk.claim, unbroken, broken), cache)
+    return VARIATIONS[brk.name]
+
+
+def _monkeypatch():
+    import pytest
+
+    return pytest.MonkeyPatch.context()
+
+
+def uncovered_fields(checker_name: str, breaks_of_checker: list[Break], claims: list[Claim], cache=None):
+    """(fields some claim of the checker compares that none of its breaks varies, whether any break
+    could be measured here). Recorded breaks are used first; the rest run until every field varied."""
+    # a claim that does not pass unbroken here (e.g. GPU-only) cannot vary: its own fields are not asked of it
+    unmeasurable = set()
+    for found in claims:
+        own = [brk for brk in breaks_of_checker if brk.claim_id == found.id]
+        if own:
+            passes = variation(min(own, key=lambda brk: not is_recorded(brk, cache)), cache) is not None
+        else:
+            passes = bool(breaks_of_checker) and _unbroken(
+                found.id, breaks_of_checker[0].device, breaks_of_checker[0].where).verdict.passes
+        if not passes:
+            unmeasurable.add(found.id)
+    fields = set().union(*(compared_fields(found.expect) for found in claims if found.id not in unmeasurable))
+    varied, measured = set(), False
+    for brk in sorted(breaks_of_checker, key=lambda brk: not is_recorded(brk, cache)):
+        if fields <= varied:
+            break
+        if (changed := variation(brk, cache)) is not None:
+            varied |= changed
+            measured = True
+    return sorted(fields - varied), measured
+
+
 def breaks(claim_id: str, device: str = "cpu"):
     """Decorate a test that breaks torch: after it runs, `claim_id` must be judged `fails`."""
     def decorate(test):
+        unknown = set(inspect.signature(test).parameters) - set(FIXTURES)
+        assert not unknown, f"{test.__name__}: a break may only ask for {FIXTURES}, not {sorted(unknown)}"
         BROKEN_CLAIMS.add(claim_id)
         where = inspect.getsourcefile(test)
+        brk = Break(f"{Path(where).name}::{test.__name__}", claim_id, device, test, where)
+        BREAKS[brk.name] = brk
+        wanted = inspect.signature(test)
 
         @wraps(test)
-        def run_broken(*args, **kwargs):
+        def run_broken(**fixtures):
             from torchclaims.plugin import explain
 
             found = claim(claim_id, where)
-            test(*args, **kwargs)
+            unbroken = _unbroken(claim_id, device, where)
+            test(**{name: fixtures[name] for name in wanted.parameters})
             outcome = evaluate(found, Target(device, parity=found.devices == "parity"))
+            _record(brk, changed_fields(found, unbroken, outcome), getattr(fixtures["request"].config, "cache", None))
             assert outcome.verdict is Verdict.FAILS, (
                 f"with the behaviour broken, {claim_id} should fail, but its verdict is "
                 f"{outcome.verdict.value}:\n{explain(found, outcome)}")
 
+        # pytest gives the wrapper `request` too: its config holds the cache shared between workers
+        run_broken.__signature__ = wanted.replace(parameters=[
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY)
+            for name in dict.fromkeys([*wanted.parameters, "request"])])
         return run_broken
 
     return decorate

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
-from torch.utils.data import DataLoader, Dataset, TensorDataset
+from torch.utils.data import DataLoader, Dataset, SequentialSampler, TensorDataset
 
 from torchclaims.observe import raised
 from torchclaims.checkers import checker
@@ -269,7 +269,8 @@ def custom_image_dataset(device, sizes, labels, resize=None, batch_size=None):
                 transforms.Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225]),
             ])
         dataset = CustomImageDataset(paths, labels, transform=transform)
-        observed = {"len": len(dataset), "items": []}
+        # the length as torch uses it: how many samples its sampler draws from the dataset
+        observed = {"len": len(list(SequentialSampler(dataset))), "items": []}
         from PIL import Image
 
         for index in range(len(dataset)):

@@ -195,3 +195,79 @@ def test_backward_that_also_updates_the_weights(monkeypatch):
                     leaf.sub_(0.1 * leaf.grad)
 
     monkeypatch.setattr(torch.Tensor, "backward", backward)
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+@breaks("autograd.affine-example-printed")
+def test_backward_seeded_with_two_breaks_printed_grad(monkeypatch):
+    _backward_seeded_with_two(monkeypatch)
+
+
+@breaks("autograd.requires-grad-enables-autograd")
+def test_backward_that_raises(monkeypatch):
+    def backward(self, *args, **kwargs):
+        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+
+    monkeypatch.setattr(torch.Tensor, "backward", backward)
+
+
+@breaks("autograd.dynamic-graph-changes-flow")
+def test_mul_and_pow_recorded_as_other_nodes(monkeypatch):
+    real_pow = torch.Tensor.__pow__
+    monkeypatch.setattr(torch.Tensor, "__mul__", lambda self, other: torch.div(self, 1 / other))
+    monkeypatch.setattr(torch.Tensor, "__pow__",
+                        lambda self, exponent: torch.mul(self, self) if exponent == 2 else real_pow(self, exponent))
+
+
+@breaks("autograd.backward-method-param-grads")
+def test_linear_weight_outside_the_graph(monkeypatch):
+    monkeypatch.setattr(nn.Linear, "forward", lambda self, x: F.linear(x, self.weight.detach(), self.bias))
+
+
+@breaks("autograd.backward-with-ones-on-1x10-output")
+def test_linear_output_gains_a_dimension(monkeypatch):
+    real = nn.Linear.forward
+    monkeypatch.setattr(nn.Linear, "forward", lambda self, x: real(self, x).unsqueeze(0))
+
+
+@breaks("autograd.signal-flows-output-to-input")
+def test_hooks_run_input_first(monkeypatch):
+    """Hooks are called after backward, from the input end: as if the signal flowed forwards."""
+    real_hook, real_backward = torch.Tensor.register_hook, torch.Tensor.backward
+    pending = []
+
+    def register_hook(self, hook):
+        return real_hook(self, lambda grad: pending.append((hook, grad)))
+
+    def backward(self, *args, **kwargs):
+        real_backward(self, *args, **kwargs)
+        for hook, grad in reversed(pending):
+            hook(grad)
+        pending.clear()
+
+    monkeypatch.setattr(torch.Tensor, "register_hook", register_hook)
+    monkeypatch.setattr(torch.Tensor, "backward", backward)
+
+
+@breaks("autograd.forward-method-output")
+def test_module_call_skips_hooks_and_adds_a_dimension(monkeypatch):
+    monkeypatch.setattr(nn.Module, "__call__", lambda self, *args, **kwargs: self.forward(*args, **kwargs).unsqueeze(0))
+
+
+@breaks("autograd.graph-of-sum-of-squares")
+def test_add_detaches_its_result(monkeypatch):
+    real = torch.Tensor.__add__
+    monkeypatch.setattr(torch.Tensor, "__add__", lambda self, other: real(self, other).detach())
+
+
+@breaks("autograd.weight-data-has-no-grad-info")
+def test_data_doubling_the_parameter_in_the_graph(monkeypatch):
+    real = torch._C.TensorBase.data
+    monkeypatch.setattr(torch.Tensor, "data", property(lambda self: self * 2, real.__set__))
+
+
+@breaks("autograd.graph-is-a-dag")
+def test_addition_recording_no_graph(monkeypatch):
+    real = torch.Tensor.__add__
+    monkeypatch.setattr(torch.Tensor, "__add__", lambda self, other: real(self, other).detach())

@@ -184,3 +184,33 @@ def test_first_step_applied_twice(monkeypatch):
 @breaks("cuda.linear-regression-forward-same-as-cpu")
 def test_device_copy_corrupts_linear_regression(monkeypatch):
     _perturb_first_transfer(monkeypatch)
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+def _tensors_report_the_meta_device(monkeypatch):
+    """Every tensor says it lives on the meta device, wherever its data is."""
+    monkeypatch.setattr(torch.Tensor, "device", property(lambda self: torch.device("meta")))
+
+
+@breaks("cuda.double-on-gpu")
+def test_result_reports_another_device(monkeypatch):
+    _tensors_report_the_meta_device(monkeypatch)
+
+
+@breaks("cuda.to-changes-device-and-dtype")
+def test_moved_tensor_reports_another_device(monkeypatch):
+    _tensors_report_the_meta_device(monkeypatch)
+
+
+@breaks("cuda.to-changes-device-and-dtype")
+def test_repr_of_moved_tensor_names_its_device(monkeypatch):
+    real = torch.Tensor.__repr__
+    monkeypatch.setattr(torch.Tensor, "__repr__",
+                        lambda self, **kwargs: real(self, **kwargs)[:-1] + f", device='{self.device}')")
+
+
+@breaks("cuda.to-changes-device-and-dtype")
+def test_to_rounds_the_values(monkeypatch):
+    real = torch.Tensor.to
+    monkeypatch.setattr(torch.Tensor, "to", lambda self, *args, **kwargs: real(self, *args, **kwargs).round())

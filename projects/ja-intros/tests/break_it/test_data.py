@@ -193,3 +193,27 @@ def test_linear_processing_a_batch_row_by_row_too(monkeypatch):
 @breaks("data.batch-size-tunes-training-speed")
 def test_dataloader_always_batching_one(monkeypatch):
     _dataloader_forcing(monkeypatch, batch_size=1)
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+@breaks("data.custom-image-dataset-transform")
+def test_collate_reversing_the_batch(monkeypatch):
+    real = collate.default_collate
+    monkeypatch.setattr(collate, "default_collate", lambda batch: real(batch[::-1]))
+
+
+@breaks("data.custom-image-dataset-returns-image-and-label")
+def test_sequential_sampler_skipping_the_last_sample(monkeypatch):
+    monkeypatch.setattr(tud.SequentialSampler, "__iter__", lambda self: iter(range(len(self.data_source) - 1)))
+
+
+@breaks("data.dataloader-parallel-batch-generation")
+def test_workers_never_started(monkeypatch):
+    real = DataLoader._get_iterator
+
+    def get_iterator(self):
+        self.num_workers, self.timeout = 0, 0
+        return real(self)
+
+    monkeypatch.setattr(DataLoader, "_get_iterator", get_iterator)

@@ -99,7 +99,6 @@ def test_download_fetching_wide_digits(monkeypatch):
     _download_writing(monkeypatch, np.ascontiguousarray(np.concatenate([images, images], axis=2)), labels)
 
 
-
 @breaks("datasets.mnist-tensor-shape")
 def test_to_tensor_keeping_channels_last(monkeypatch):
     monkeypatch.setattr(functional, "to_tensor", lambda pic: functional.pil_to_tensor(pic).permute(1, 2, 0).float() / 255)
@@ -108,3 +107,58 @@ def test_to_tensor_keeping_channels_last(monkeypatch):
 @breaks("datasets.cifar10-tensor-shape")
 def test_to_tensor_in_float64(monkeypatch):
     monkeypatch.setattr(functional, "to_tensor", lambda pic: functional.pil_to_tensor(pic).double() / 255)
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+def _getitem_changed(monkeypatch, dataset_class, change):
+    """dataset_class()[i] returns change(image, label) instead of (image, label)."""
+    real = dataset_class.__getitem__
+    monkeypatch.setattr(dataset_class, "__getitem__", lambda self, index: change(*real(self, index)))
+
+
+@breaks("datasets.augmentation-applied-while-training")
+def test_cifar_labels_off_by_one(monkeypatch):
+    _getitem_changed(monkeypatch, CIFAR10, lambda image, label: (image, (label + 1) % 10))
+
+
+@breaks("datasets.mnist-loader-batches")
+def test_collate_dropping_a_sample_and_changing_dtypes(monkeypatch):
+    real = tud._utils.collate.default_collate
+
+    def collate(batch):
+        images, labels = real(batch[:-1])
+        return images.double() * 3, labels.int()
+
+    monkeypatch.setattr(tud._utils.collate, "default_collate", collate)
+
+
+class _NotAPILImage:
+    """An image that is not a PIL image, with a PIL image's mode, size and pixels."""
+
+    def __init__(self, image):
+        self.image, self.mode, self.size = image, image.mode, image.size
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.image, dtype=dtype)
+
+
+@breaks("datasets.cifar10-sample")
+def test_cifar_images_not_pil(monkeypatch):
+    _getitem_changed(monkeypatch, CIFAR10, lambda image, label: (_NotAPILImage(image), label))
+
+
+@breaks("datasets.cifar10-sample")
+def test_cifar_images_in_greyscale(monkeypatch):
+    _getitem_changed(monkeypatch, CIFAR10, lambda image, label: (image.convert("L"), label))
+
+
+@breaks("datasets.mnist-tensor-shape")
+def test_mnist_tensors_double_with_tensor_labels(monkeypatch):
+    _getitem_changed(monkeypatch, MNIST, lambda image, label: (image.double().unsqueeze(0), torch.tensor(label)))
+
+
+@breaks("datasets.mnist-loader-batches")
+def test_to_tensor_dropping_the_last_row(monkeypatch):
+    real = functional.to_tensor
+    monkeypatch.setattr(functional, "to_tensor", lambda pic: real(pic)[:, :-1, :])

@@ -67,3 +67,27 @@ def test_batchnorm_never_updates(monkeypatch):
 def test_linear_depends_on_mode(monkeypatch):
     real = nn.Linear.forward
     monkeypatch.setattr(nn.Linear, "forward", lambda self, x: real(self, x) * (1.01 if self.training else 1.0))
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+@breaks("eval_mode.only-certain-modules")
+def test_conv_and_relu_depend_on_mode(monkeypatch):
+    real_conv, real_relu = nn.Conv2d.forward, nn.ReLU.forward
+    monkeypatch.setattr(nn.Conv2d, "forward", lambda self, x: real_conv(self, x) * (1.01 if self.training else 1.0))
+    monkeypatch.setattr(nn.ReLU, "forward", lambda self, x: real_relu(self, x) * (1.01 if self.training else 1.0))
+
+
+@breaks("eval_mode.dropout-and-batchnorm-change")
+def test_dropout_and_batchnorm_ignore_mode(monkeypatch):
+    monkeypatch.setattr(nn.Dropout, "forward", lambda self, x: x)
+    real = nn.BatchNorm2d.forward
+
+    def always_batch_statistics(self, x):
+        training, self.training = self.training, True
+        try:
+            return real(self, x)
+        finally:
+            self.training = training
+
+    monkeypatch.setattr(nn.BatchNorm2d, "forward", always_batch_statistics)

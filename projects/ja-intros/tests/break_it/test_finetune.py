@@ -2,7 +2,7 @@ import torch
 import torch.nn as nn
 import torch.optim as optim
 
-from torchclaims.testing import breaks
+from torchclaims.testing import breaks, suite
 
 
 @breaks("finetune.new-classifier-head")
@@ -88,3 +88,59 @@ def test_damaged_weight_file_in_the_hub_cache(monkeypatch, tmp_path):
     checkpoints.mkdir(parents=True)
     (checkpoints / "resnet18-f37072fd.pth").write_bytes(b"not a checkpoint")
     monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+def _sgd_step_does_nothing(monkeypatch):
+    monkeypatch.setattr(optim.SGD, "step", lambda self, closure=None: None)
+
+
+@breaks("finetune.different-lr-per-layer")
+def test_sgd_doubling_every_learning_rate(monkeypatch):
+    real = optim.SGD.step
+
+    def step(self, closure=None):
+        for group in self.param_groups:
+            group["lr"] *= 2
+        return real(self, closure)
+
+    monkeypatch.setattr(optim.SGD, "step", step)
+
+
+@breaks("finetune.pool-layer-before-fc-matches-size")
+def test_linear_accepting_any_width_before_the_extra_layer(monkeypatch):
+    """nn.Linear cuts or pads its input to in_features: the model no longer raises without the extra layer."""
+    real = nn.Linear.forward
+
+    def forward(self, x):
+        width = self.in_features
+        x = x[..., :width] if x.shape[-1] >= width else nn.functional.pad(x, (0, width - x.shape[-1]))
+        return real(self, x)
+
+    monkeypatch.setattr(nn.Linear, "forward", forward)
+
+
+@breaks("finetune.finetuning-retrains-a-trained-model")
+def test_sgd_step_that_does_nothing_while_finetuning(monkeypatch):
+    _sgd_step_does_nothing(monkeypatch)
+
+
+@breaks("finetune.finetune-only-last-fc")
+def test_sgd_step_that_does_nothing_to_the_head(monkeypatch):
+    _sgd_step_does_nothing(monkeypatch)
+
+
+@breaks("finetune.new-classifier-head")
+def test_resnet18_ending_in_256_features(monkeypatch):
+    from torchvision.models import resnet
+
+    real = resnet.ResNet.__init__
+
+    def init(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        self.layer4 = nn.Sequential(self.layer4, nn.Conv2d(512, 256, kernel_size=1))
+        self.fc = nn.Linear(256, self.fc.out_features)
+
+    monkeypatch.setattr(resnet.ResNet, "__init__", init)
+    monkeypatch.setattr(suite("finetune", __file__), "_BUILT", {})  # models built unbroken are not reused

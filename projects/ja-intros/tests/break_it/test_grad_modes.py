@@ -83,3 +83,25 @@ def test_grad_mode_shared_with_new_threads(monkeypatch):
             super().__init__(*args, target=run_in_creators_mode, **kwargs)
 
     monkeypatch.setattr(threading, "Thread", SharingThread)
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+@breaks("grad_modes.thread-local-context")
+def test_set_grad_enabled_ignoring_false_in_this_thread(monkeypatch):
+    _set_grad_enabled_always_on(monkeypatch)
+
+
+@breaks("grad_modes.train-val-in-one-loop")
+def test_set_grad_enabled_ignoring_true(monkeypatch):
+    """set_grad_enabled that disables grad whatever its argument when a checker calls it
+    (torch's own calls, and the harness restoring the grad mode after the claim, keep working)."""
+    real = torch.set_grad_enabled
+
+    class always_off(real):
+        def __init__(self, mode):
+            caller = sys._getframe(1).f_globals.get("__name__", "")
+            harness = caller in ("torch", "torchclaims") or caller.startswith(("torch.", "torchclaims."))
+            super().__init__(mode if harness else False)
+
+    monkeypatch.setattr(torch, "set_grad_enabled", always_off)

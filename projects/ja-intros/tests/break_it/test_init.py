@@ -54,3 +54,37 @@ def test_linear_default_really_he(monkeypatch):
     real = nn.init.kaiming_normal_
     monkeypatch.setattr(nn.init, "kaiming_uniform_",
                         lambda tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", **k: real(tensor, 0, mode, "relu"))
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+@breaks("init.uniform-bounds")
+def test_uniform_upper_bound_one_too_high(monkeypatch):
+    real = nn.init.uniform_
+    monkeypatch.setattr(nn.init, "uniform_", lambda tensor, a=0.0, b=1.0, **k: real(tensor, a, b + 1, **k))
+
+
+@breaks("init.bias-like-weight")
+def test_inits_swapping_what_they_accept(monkeypatch):
+    """uniform_ and constant_ refuse a vector when called with keywords, as the document writes its calls
+    (nn.Linear's own reset_parameters calls them positionally, so layers still build); xavier_normal_
+    and kaiming_normal_ accept one (drawing it as normal_ does)."""
+    for name in ("uniform_", "constant_"):
+        real = getattr(nn.init, name)
+
+        def matrices_only(tensor, *args, real=real, **kwargs):
+            if tensor.dim() < 2 and kwargs:
+                raise ValueError("needs a matrix")
+            return real(tensor, *args, **kwargs)
+
+        monkeypatch.setattr(nn.init, name, matrices_only)
+    for name in ("xavier_normal_", "kaiming_normal_"):
+        real = getattr(nn.init, name)
+
+        def vectors_too(tensor, *args, real=real, **kwargs):
+            if tensor.dim() < 2:
+                with torch.no_grad():
+                    return tensor.normal_()
+            return real(tensor, *args, **kwargs)
+
+        monkeypatch.setattr(nn.init, name, vectors_too)

@@ -166,3 +166,34 @@ def test_conv_pads_to_keep_size(monkeypatch):
     real = nn.Conv2d.forward
     monkeypatch.setattr(nn.Conv2d, "forward",
                         lambda self, x: real(self, F.pad(x, [self.kernel_size[0] // 2] * 4)))
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+@breaks("lenet.conv-arguments")
+def test_conv_output_channels_doubled(monkeypatch):
+    real = nn.Conv2d.forward
+    monkeypatch.setattr(nn.Conv2d, "forward", lambda self, x: torch.cat([real(self, x)] * 2, dim=1))
+
+
+@breaks("lenet.thirty-two-works-by-flooring")
+def test_conv_padding_keeps_thirty_two_even(monkeypatch):
+    monkeypatch.setattr(nn.Conv2d, "forward", lambda self, x: F.conv2d(x, self.weight, self.bias, padding=1))
+
+
+@breaks("lenet.other-sizes-need-a-layer")
+def test_linear_accepting_any_width(monkeypatch):
+    real = nn.Linear.forward
+
+    def forward(self, x):
+        width = self.in_features
+        x = x[..., :width] if x.shape[-1] >= width else F.pad(x, (0, width - x.shape[-1]))
+        return real(self, x)
+
+    monkeypatch.setattr(nn.Linear, "forward", forward)
+
+
+@breaks("lenet.target-view-matches-output")
+def test_view_adding_a_leading_dimension(monkeypatch):
+    real = torch.Tensor.view
+    monkeypatch.setattr(torch.Tensor, "view", lambda self, *shape: real(self, *shape).unsqueeze(0))

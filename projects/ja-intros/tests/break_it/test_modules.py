@@ -222,3 +222,120 @@ def test_sequential_skips_last_layer(monkeypatch):
 @breaks("modules.sequential-cnn-stage-shapes")
 def test_flatten_keeps_a_channel(monkeypatch):
     monkeypatch.setattr(nn.Flatten, "forward", lambda self, x: x.flatten(1).unsqueeze(1))
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+@breaks("modules.backward-runs-on-output")
+def test_modules_given_a_backward_method(monkeypatch):
+    monkeypatch.setattr(nn.Module, "backward", lambda self, *args: None, raising=False)
+
+
+@breaks("modules.weight-and-bias-access")
+def test_linear_holding_plain_transposed_tensors(monkeypatch):
+    real = nn.Linear.__init__
+
+    def init(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        weight, bias = self.weight.detach().t(), self.bias.detach().unsqueeze(0)
+        del self.weight, self.bias
+        self.weight, self.bias = weight, bias
+
+    monkeypatch.setattr(nn.Linear, "__init__", init)
+
+
+@breaks("modules.calling-net-runs-forward")
+def test_call_adding_one_to_forward(monkeypatch):
+    real = nn.Module.__call__
+    depth = []
+
+    def call(self, *args, **kwargs):
+        depth.append(self)
+        try:
+            out = real(self, *args, **kwargs)
+        finally:
+            depth.pop()
+        return out + 1 if not depth and isinstance(out, torch.Tensor) else out
+
+    monkeypatch.setattr(nn.Module, "__call__", call)
+
+
+@breaks("modules.functional-has-no-parameters")
+def test_functional_forms_are_modules(monkeypatch):
+    monkeypatch.setattr(F, "relu", nn.ReLU())
+    monkeypatch.setattr(F, "max_pool2d", nn.MaxPool2d(2))
+    monkeypatch.setattr(F, "dropout", nn.Dropout())
+
+
+@breaks("modules.functional-has-no-parameters")
+def test_pooling_and_dropout_modules_learn_a_scale(monkeypatch):
+    for module_class in (nn.MaxPool2d, nn.Dropout):
+        real = module_class.__init__
+
+        def init(self, *args, real=real, **kwargs):
+            real(self, *args, **kwargs)
+            self.scale = nn.Parameter(torch.ones(1))
+
+        monkeypatch.setattr(module_class, "__init__", init)
+
+
+class _NotAModuleClass:
+    """What nn.Module would be if nothing subclassed it: not a class, and no class is its subclass."""
+
+    def __subclasscheck__(self, subclass):
+        return False
+
+
+def _nothing_is_a_module(monkeypatch):
+    monkeypatch.setattr(nn, "Module", _NotAModuleClass())
+
+
+@breaks("modules.module-is-base-of-models")
+def test_no_model_class_is_a_module(monkeypatch):
+    _nothing_is_a_module(monkeypatch)
+
+
+@breaks("modules.layers-subclass-module")
+def test_no_layer_class_is_a_module(monkeypatch):
+    _nothing_is_a_module(monkeypatch)
+
+
+@breaks("modules.torch-nn-provides-layers-losses-activations")
+def test_no_loss_class_is_a_module(monkeypatch):
+    _nothing_is_a_module(monkeypatch)
+
+
+@breaks("modules.param-groups-show-all-parameters")
+def test_sgd_splitting_params_in_two_groups(monkeypatch):
+    real = torch.optim.SGD.__init__
+
+    def init(self, params, *args, **kwargs):
+        params = list(params)
+        half = len(params) // 2
+        real(self, [{"params": params[:half]}, {"params": params[half:]}], *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.SGD, "__init__", init)
+
+
+@breaks("modules.batchnorm-affine-starts-ones-zeros")
+def test_batchnorm_bias_starting_at_half(monkeypatch):
+    real = nn.BatchNorm2d.reset_parameters
+
+    def reset_parameters(self):
+        real(self)
+        with torch.no_grad():
+            self.bias.fill_(0.5)
+
+    monkeypatch.setattr(nn.BatchNorm2d, "reset_parameters", reset_parameters)
+
+
+@breaks("modules.python-control-flow-in-forward")
+def test_size_gives_a_plain_tuple(monkeypatch):
+    real = torch.Tensor.size
+    monkeypatch.setattr(torch.Tensor, "size", lambda self, *args: tuple(real(self, *args)) if not args else real(self, *args))
+
+
+@breaks("modules.state-dict-keys")
+def test_state_dict_gives_a_plain_dict(monkeypatch):
+    real = nn.Module.state_dict
+    monkeypatch.setattr(nn.Module, "state_dict", lambda self, *args, **kwargs: dict(real(self, *args, **kwargs)))

@@ -87,3 +87,17 @@ def test_int8_numpy_refused(monkeypatch):
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(torch.Tensor, "numpy", numpy_without_int8)
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+@breaks("numpy.numpy-shares-memory-with-tensor")
+def test_add_underscore_adding_twice(monkeypatch):
+    real = torch.Tensor.add_
+    monkeypatch.setattr(torch.Tensor, "add_", lambda self, other, **kwargs: real(real(self, other, **kwargs), other, **kwargs))
+
+
+@breaks("numpy.from-numpy-shares-memory")
+def test_from_numpy_casting_to_float32(monkeypatch):
+    real = torch.from_numpy
+    monkeypatch.setattr(torch, "from_numpy", lambda array: real(array).float())

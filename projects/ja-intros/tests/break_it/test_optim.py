@@ -194,3 +194,54 @@ def test_expect_is_the_numpy_reference(claim):
 
     assert mismatch(claim.expect, _reference_for(claim), rtol=1e-9, atol=1e-9) is None, \
         f"{claim.id}: expect differs from torchclaims.reference_optim; regenerate it"
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+@breaks("optim.sgd-entry-one-step")
+def test_item_gives_a_numpy_float(monkeypatch):
+    import numpy as np
+
+    real = torch.Tensor.item
+    monkeypatch.setattr(torch.Tensor, "item", lambda self: np.float32(real(self)))
+
+
+@breaks("optim.param-groups-hold-everything")
+def test_sgd_reversing_params_and_changing_its_hyperparameters(monkeypatch):
+    real = RealSGD.__init__
+
+    def init(self, params, lr=1e-3, momentum=0, **kwargs):
+        real(self, list(params)[::-1], lr=lr * 2, momentum=momentum / 2, **kwargs)
+
+    monkeypatch.setattr(RealSGD, "__init__", init)
+
+
+@breaks("optim.lenet-sgd-step")
+def test_sgd_leaving_out_the_last_parameter(monkeypatch):
+    real = RealSGD.__init__
+
+    def init(self, params, *args, **kwargs):
+        params = list(params)
+        if params and isinstance(params[0], dict):
+            params = [{**group, "params": list(group["params"])[:-1]} for group in params]
+        else:
+            params = params[:-1]
+        real(self, params, *args, **kwargs)
+
+    monkeypatch.setattr(RealSGD, "__init__", init)
+
+
+@breaks("optim.sgd-needs-params-and-lr-only")
+def test_sgd_keeping_twice_the_lr_it_is_given(monkeypatch):
+    real = RealSGD.__init__
+
+    def init(self, params, lr=1e-3, *args, **kwargs):
+        real(self, params, lr * 2, *args, **kwargs)
+
+    monkeypatch.setattr(RealSGD, "__init__", init)
+
+
+@breaks("optim.torch-optim-has-rmsprop-adam-sgd")
+def test_torch_optim_without_sgd_and_adam(monkeypatch):
+    monkeypatch.delattr(torch.optim, "SGD")
+    monkeypatch.delattr(torch.optim, "Adam")

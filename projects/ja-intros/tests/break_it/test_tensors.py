@@ -160,3 +160,72 @@ def test_item_rounds_like_print(monkeypatch):
 def test_dimensions_capped_at_eight(monkeypatch):
     real = torch.ones
     monkeypatch.setattr(torch, "ones", lambda size, **kwargs: real(list(size)[:8], **kwargs))
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+@breaks("tensors.add-function")
+def test_add_function_adds_in_place(monkeypatch):
+    monkeypatch.setattr(torch, "add", lambda x, y, **kwargs: x.add_(y))
+
+
+@breaks("tensors.add-function")
+def test_add_function_flattens(monkeypatch):
+    real = torch.add
+    monkeypatch.setattr(torch, "add", lambda *args, **kwargs: real(*args, **kwargs).reshape(-1))
+
+
+@breaks("tensors.ops-example-matmul")
+def test_matmul_gives_a_flat_double(monkeypatch):
+    real = torch.matmul
+    monkeypatch.setattr(torch, "matmul", lambda a, b: real(a, b).double().reshape(-1))
+
+
+@breaks("tensors.all-types-cpu-by-default")
+def test_constructors_default_to_another_device(monkeypatch):
+    real = torch.tensor
+    monkeypatch.setattr(torch, "tensor", lambda data, **kwargs: real(data, **{**kwargs, "device": "meta"}))
+    for name in ("FloatTensor", "LongTensor", "IntTensor", "ShortTensor", "DoubleTensor", "ByteTensor", "CharTensor"):
+        dtype = getattr(torch, name).dtype
+        monkeypatch.setattr(torch, name, lambda *size, dtype=dtype: torch.empty(*size, dtype=dtype, device="meta"))
+
+
+@breaks("tensors.three-indices-give-an-element")
+def test_indexing_off_by_one(monkeypatch):
+    real = torch.Tensor.__getitem__
+    monkeypatch.setattr(torch.Tensor, "__getitem__", lambda self, index: real(self, index) + 1)
+
+
+@breaks("tensors.item-of-int-tensor")
+def test_item_off_by_one(monkeypatch):
+    real = torch.Tensor.item
+    monkeypatch.setattr(torch.Tensor, "item", lambda self: real(self) + 1)
+
+
+@breaks("tensors.float-tensor-is-32-bit-float")
+def test_is_floating_point_inverted(monkeypatch):
+    real = torch.Tensor.is_floating_point
+    monkeypatch.setattr(torch.Tensor, "is_floating_point", lambda self: not real(self))
+
+
+@breaks("tensors.item-gives-full-precision")
+def test_print_with_two_decimals(monkeypatch):
+    monkeypatch.setattr(torch._tensor_str.PRINT_OPTS, "precision", 2)
+
+
+@breaks("tensors.item-gives-full-precision")
+def test_item_off_by_a_hundredth(monkeypatch):
+    real = torch.Tensor.item
+    monkeypatch.setattr(torch.Tensor, "item", lambda self: real(self) + 0.01)
+
+
+@breaks("tensors.size-slice-drops-batch")
+def test_zeros_drops_its_first_dimension(monkeypatch):
+    real = torch.zeros
+    monkeypatch.setattr(torch, "zeros", lambda *size, **kwargs: real(*size[1:], **kwargs))
+
+
+@breaks("tensors.view-sizes-4x4")
+def test_view_always_flattens(monkeypatch):
+    real = torch.Tensor.view
+    monkeypatch.setattr(torch.Tensor, "view", lambda self, *shape: real(self, -1))

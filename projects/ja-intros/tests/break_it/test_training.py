@@ -99,3 +99,68 @@ def test_power_that_is_off_by_one(monkeypatch):
 @breaks("training.mnist-practice-learns")
 def test_mnist_training_whose_optimizer_never_steps(monkeypatch):
     monkeypatch.setattr(optim.Adam, "step", lambda self, closure=None: None)
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+@breaks("training.optim-flow-backward-computes-grads")
+def test_linear_layers_made_with_zero_grads(monkeypatch):
+    real = nn.Linear.__init__
+
+    def init(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        for p in self.parameters():
+            p.grad = torch.zeros_like(p)
+
+    monkeypatch.setattr(nn.Linear, "__init__", init)
+
+
+@breaks("training.optim-flow-backward-computes-grads")
+def test_backward_that_also_updates_the_leaves(monkeypatch):
+    real = torch.Tensor.backward
+
+    def backward(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        seen, nodes = set(), [self.grad_fn]
+        while nodes:
+            node = nodes.pop()
+            if node is None or node in seen:
+                continue
+            seen.add(node)
+            leaf = getattr(node, "variable", None)
+            if leaf is not None and leaf.grad is not None:
+                with torch.no_grad():
+                    leaf -= 0.01 * leaf.grad
+            nodes.extend(next_node for next_node, _ in node.next_functions)
+
+    monkeypatch.setattr(torch.Tensor, "backward", backward)
+
+
+@breaks("training.three-steps-forward")
+def test_losses_detached_from_the_graph(monkeypatch):
+    real = nn.Module.__call__
+
+    def call(self, *args, **kwargs):
+        out = real(self, *args, **kwargs)
+        return out.detach() if isinstance(self, nn.modules.loss._Loss) else out
+
+    monkeypatch.setattr(nn.Module, "__call__", call)
+
+
+@breaks("training.lenet-forward-to-objective")
+def test_linear_output_gains_a_dimension(monkeypatch):
+    real = nn.Linear.forward
+    monkeypatch.setattr(nn.Linear, "forward", lambda self, x: real(self, x).unsqueeze(0))
+
+
+@breaks("training.gd-too-small-lr-slow")
+def test_small_step_sizes_taken_as_one_half(monkeypatch):
+    real = torch.Tensor.__rmul__
+    monkeypatch.setattr(torch.Tensor, "__rmul__",
+                        lambda self, other: real(self, 0.5 if isinstance(other, float) and other < 1 else other))
+
+
+@breaks("training.model-train-sets-training-mode")
+def test_train_that_only_switches_to_eval(monkeypatch):
+    real = nn.Module.train
+    monkeypatch.setattr(nn.Module, "train", lambda self, mode=True: real(self, mode) if not mode else self)

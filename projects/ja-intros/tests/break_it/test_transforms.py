@@ -172,3 +172,47 @@ def test_gaussian_noise_with_half_sigma(monkeypatch):
         real(self, mean=mean, sigma=sigma / 2, clip=clip)
 
     monkeypatch.setattr(v2.GaussianNoise, "__init__", init)
+
+
+# ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)
+
+def _gaussian_noise_made_with(monkeypatch, **forced):
+    real = v2.GaussianNoise.__init__
+    monkeypatch.setattr(v2.GaussianNoise, "__init__",
+                        lambda self, mean=0.0, sigma=0.1, clip=True: real(self, **{"mean": mean, "sigma": sigma,
+                                                                                     "clip": clip, **forced}))
+
+
+@breaks("transforms.noise")
+def test_gaussian_noise_without_noise(monkeypatch):
+    _gaussian_noise_made_with(monkeypatch, sigma=0.0)
+
+
+@breaks("transforms.noise")
+def test_gaussian_noise_with_a_mean(monkeypatch):
+    _gaussian_noise_made_with(monkeypatch, mean=0.1)
+
+
+@breaks("transforms.rotation-up-to-15-degrees")
+def test_rotation_one_way_and_half_as_far(monkeypatch):
+    real = transforms.RandomRotation.get_params
+    monkeypatch.setattr(transforms.RandomRotation, "get_params", staticmethod(lambda degrees: abs(real(degrees)) / 2))
+
+
+@breaks("transforms.rotate-180-same-content")
+def test_rotate_darkening_the_image(monkeypatch):
+    real = functional.rotate
+    monkeypatch.setattr(functional, "rotate", lambda img, angle, *args, **kwargs:
+                        real(img, angle, *args, **kwargs).point(lambda value: value // 2))
+
+
+@breaks("transforms.to-tensor")
+def test_to_tensor_giving_a_batch_of_double(monkeypatch):
+    real = functional.to_tensor
+    monkeypatch.setattr(functional, "to_tensor", lambda pic: real(pic).double().unsqueeze(0))
+
+
+@breaks("transforms.pipeline-prints-shape")
+def test_to_tensor_giving_double(monkeypatch):
+    real = functional.to_tensor
+    monkeypatch.setattr(functional, "to_tensor", lambda pic: real(pic).double())
