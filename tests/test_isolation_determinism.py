@@ -94,7 +94,7 @@ def _wall_clock_checkers() -> set[str]:
     return timed
 
 
-def _topic_groups(count=8):
+def _topic_groups(count=4):
     """The spec files' topics in `count` groups, so every claim is checked and each test stays short."""
     topics = sorted(path.stem for path in spec_files(DEFAULT_PROJECT / "specs"))  # a claim's topic is its spec file's name
     return [topics[index::count] for index in range(count)]
