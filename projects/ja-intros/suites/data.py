@@ -321,24 +321,23 @@ def _steady_cpu(device):
 @checker
 def batched_forward_faster(device, n=256, width=256, repeats=5, min_speedup=2.0):
     """An MLP on n samples: one forward of the whole batch against n forwards of
-    one sample each. Is the batch at least `min_speedup` times faster (best of `repeats`)."""
+    one sample each. Is the batch at least `min_speedup` times faster (best of `repeats`
+    alternating rounds)."""
     _steady_cpu(device)
     model = nn.Sequential(nn.Linear(width, width), nn.ReLU(), nn.Linear(width, 10)).to(device)
     x = torch.randn(n, width, device=device)
 
-    def best(run):
-        times = []
-        for _ in range(repeats):
-            _sync(device)
-            start = time.perf_counter()
-            with torch.no_grad():
-                run()
-            _sync(device)
-            times.append(time.perf_counter() - start)
-        return min(times)
+    def timed(run):
+        _sync(device)
+        start = time.perf_counter()
+        with torch.no_grad():
+            run()
+        _sync(device)
+        return time.perf_counter() - start
 
-    one_by_one = best(lambda: [model(x[i:i + 1]) for i in range(n)])
-    batched = best(lambda: model(x))
+    # the two sides alternate, round by round, so a busy spell on a shared machine slows both
+    rounds = [(timed(lambda: [model(x[i:i + 1]) for i in range(n)]), timed(lambda: model(x))) for _ in range(repeats)]
+    one_by_one, batched = (min(side) for side in zip(*rounds))
     return {"batch_faster": batched * min_speedup < one_by_one}
 
 
@@ -367,7 +366,8 @@ def epoch_time_by_batch_size(device, small, large, n=512, features=10, min_speed
         return time.perf_counter() - start
 
     epoch(large)  # warm-up: the first optimizer step pays one-time costs
-    # best of three each, so one descheduled moment on a busy machine cannot flip the verdict
-    best_large = min(epoch(large) for _ in range(3))
-    best_small = min(epoch(small) for _ in range(3))
+    # best of three each, the two sizes alternating round by round, so neither a descheduled
+    # moment nor a busy spell on a shared machine can flip the verdict
+    rounds = [(epoch(large), epoch(small)) for _ in range(3)]
+    best_large, best_small = (min(side) for side in zip(*rounds))
     return {"larger_batch_epoch_faster": best_large * min_speedup < best_small}
