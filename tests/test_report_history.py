@@ -168,6 +168,22 @@ def test_several_projects_merge_into_one_page_with_a_project_filter(tmp_path):
     assert page.data["docs"]["b.txt"]["title"] == "Project B's text"
 
 
+def test_a_projects_history_is_not_lent_to_another_project_with_equal_claim_ids(tmp_path):
+    intervals = [{"since": "1.13.1", "until": "2.0.1", "verdict": "holds", "observed": 1},
+                 {"since": "2.0.1", "until": None, "verdict": "contradicted", "observed": 2}]
+    a = results_file(tmp_path, "a.json", "2.14.1", [record("t.sgd", "contradicted", source="a.txt", expected=1, observed=2)],
+                     documents={"a.txt": {"title": "A", "language": "en", "date": "2018-12"}}, project="ja-intros")
+    b = results_file(tmp_path, "b.json", "2.14.1", [record("t.sgd", "contradicted", source="b.txt", expected=1, observed=2)],
+                     documents={"b.txt": {"title": "B", "language": "en", "date": "2018-12"}}, project="pytorch-tutorials")
+    history = history_file(tmp_path, [{"claim": "t.sgd", "device": "cpu", "source": "a.txt", "quote": "q",
+                                       "intervals": intervals}], project="ja-intros")
+    out = tmp_path / "both.html"
+    assert main(["report", str(a), str(b), "--history", str(history), "-o", str(out)]) == 0
+    claims = {c["k"]: c for c in Page(out.read_text(encoding="utf-8")).data["claims"]}
+    assert claims["ja-intros:t.sgd"].get("h")                 # its own project's strip
+    assert not claims["pytorch-tutorials:t.sgd"].get("h")     # none borrowed from ja-intros
+
+
 def test_errors_of_a_cited_source_are_kept_apart_and_not_charged_to_the_author(tmp_path):
     cited = {"name": "PyTorch documentation: torch.no_grad", "url": "https://pytorch.org/docs/stable/generated/torch.no_grad.html"}
     records = [record("own.mistake", "contradicted", expected=1, observed=2),

@@ -169,10 +169,20 @@ def _groups(found: dict[tuple, list[int]], envs: list[str]) -> list[dict]:
 
 
 def _histories(histories) -> callable:
-    """project -> its History (a single history serves every project: it was given for this report)."""
+    """project -> its History, or None. A single history without a project name serves every
+    project; one that names its project serves only that project (its claim ids mean nothing
+    in another project, where an equal id would borrow another claim's strip and dating)."""
     by_project = {h.project: h for h in histories}
     only = histories[0] if len(histories) == 1 else None
-    return lambda project: by_project.get(project, only)
+
+    def history_of(project):
+        if project in by_project:
+            return by_project[project]
+        if only is not None and (not project or not only.project):
+            return only
+        return None
+
+    return history_of
 
 
 def _strips(history: hist.History | None, claim: str) -> list[dict]:
