@@ -101,7 +101,8 @@ def cmd_validate(args, _extra) -> int:
             print(f"{_project(args).tests_dir}: a break-it test names {claim_id!r}, which no spec has", file=sys.stderr)
         if lacking or unknown:
             return EXIT_BAD_SPECS
-    checked = " and every quote is in its document" if _sources(args) else ""
+    checked = (" and every quote is in its document" if _sources(args)
+               else f" (quotes not checked: no documents at {_project(args).sources_dir})")
     print(f"{len(catalogue.claims)} claims in {len(catalogue.topics())} topics are valid{checked}.")
     if args.history:
         from torchclaims.history.ranges import check_ranges, load_history
