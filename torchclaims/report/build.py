@@ -7,6 +7,7 @@ costs seconds); the CSV matrix is a pandas frame.
 from __future__ import annotations
 
 import json
+import marshal
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,9 +124,11 @@ def _rows(merged: Merged, envs: list[str], newest: set[str], tally: Counter) -> 
 
     `tally` counts the records by (environment, run, verdict) on the way.
 
-    Values are told apart by repr() (values read from JSON: 1, 1.0 and True differ) and turned into
-    JSON text once per group, not once per record.
+    Values are told apart by their marshal bytes (values read from JSON: 1, 1.0 and True differ, as
+    under repr(), at a third of repr()'s cost; format 2, which writes no back-references, so equal
+    values always give equal bytes) and turned into JSON text once per group, not once per record.
     """
+    value_key = _value_key
     column = {env: i for i, env in enumerate(envs)}
     rows: dict[str, dict] = {}
     for key, claim in merged.claims.items():
@@ -136,7 +139,7 @@ def _rows(merged: Merged, envs: list[str], newest: set[str], tally: Counter) -> 
             i = column[env]
             cells[i], messages[i] = r.verdict, r.message
             tally[(env, r.run, r.verdict)] += 1
-            expected, observed = repr(r.expected), repr(r.observed)
+            expected, observed = value_key(r.expected), value_key(r.observed)
             group = (r.verdict, r.target.endswith("-vs-cpu"), expected, observed, r.message, r.details)
             found = groups.get(group)
             if found is None:
@@ -153,6 +156,14 @@ def _rows(merged: Merged, envs: list[str], newest: set[str], tally: Counter) -> 
                      "quoted_from": claim.quoted_from, "cells": cells, "messages": messages,
                      "groups": groups, "wrong": wrong, "tally": Counter(v for v in cells if v)}
     return rows
+
+
+def _value_key(value) -> bytes:
+    """A value read from JSON, as bytes that tell apart what repr() tells apart (1, 1.0, True; key order)."""
+    try:
+        return marshal.dumps(value, 2)
+    except ValueError:      # not a JSON value, or nested too deep for marshal: repr() (no marshal bytes start with 0)
+        return b"\0" + repr(value).encode("utf-8", "surrogatepass")
 
 
 def _groups(found: dict[tuple, list[int]], envs: list[str]) -> list[dict]:
