@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from torchclaims.releases import line_releases  # noqa: E402
-from torchclaims.report.build import build, csv_matrix  # noqa: E402
+from torchclaims.report.build import build, write_csv  # noqa: E402
 from torchclaims.report.history import read_history  # noqa: E402
 from torchclaims.report.load import load_runs, merge  # noqa: E402
 from torchclaims.report.render import render  # noqa: E402
@@ -216,7 +216,7 @@ def main() -> int:
                                                                                    histories), stages)
             page = timed("render HTML", lambda: render(report, [p.name for p in paths]), stages)
             html.write_text(page, encoding="utf-8")
-            timed("CSV", lambda: csv_matrix(merged).to_csv(html.with_suffix(".csv"), index=False), stages)
+            timed("CSV", lambda: write_csv(merged, html.with_suffix(".csv")), stages)
         figures.update(stages)
         figures["report build total (s)"] = sum(v for k, v in stages.items() if not k.endswith("CPU (s)"))
         figures["report build total, CPU (s)"] = sum(v for k, v in stages.items() if k.endswith("CPU (s)"))
