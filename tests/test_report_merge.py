@@ -103,3 +103,15 @@ def test_writing_the_report_does_not_import_pandas(tmp_path):
             "print('pandas' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False" and (tmp_path / "c.csv").read_text(encoding="utf-8").startswith("claim,")
+
+
+def test_a_claims_facts_come_from_its_newest_record_whatever_the_file_order(tmp_path):
+    old = results_file(tmp_path, "old.json", "2.9.1", [record("a.x", "holds", says="old words", quote="古い", topic="t1",
+                                                              quoted_from={"name": "docs", "url": "u"})],
+                       started="2026-01-01T00:00:00+00:00")
+    new = results_file(tmp_path, "new.json", "2.14.1", [record("a.x", "holds", says="new words", quote="新しい", topic="t2")],
+                       started="2026-02-01T00:00:00+00:00")
+    for order in ((old, new), (new, old)):
+        [claim] = merge(load_runs(order)).claims.values()
+        assert (claim.says, claim.quote, claim.topic, claim.quoted_from) == ("new words", "新しい", "t2", ""), order
+        assert len(claim.records) == 2

@@ -161,32 +161,38 @@ def merge(runs: list[Run]) -> Merged:
     """
     qualify = len({run.project for run in runs if run.records}) > 1
     claims: dict[str, Claim] = {}
+    newest: dict[str, dict] = {}      # claim key -> its newest record, whose facts the claim takes (once, at the end)
     envs: dict[str, dict] = {}
     order = sorted(range(len(runs)), key=lambda i: runs[i].started)   # stable: file order on ties
     for index in order:
         run = runs[index]
         machine, torch, project = run.machine(), run.torch, run.project
-        labels: dict[str, str] = {}
+        labels: dict[str, tuple[str, str]] = {}    # record's device -> (environment, its column's device)
         for record in run.records:
             target = str(record.get("device") or "unknown")
-            env = labels.get(target)
-            if env is None:
+            found = labels.get(target)
+            if found is None:
                 device = base_device(target)
-                env = labels[target] = env_label(device, torch, machine)
+                env = env_label(device, torch, machine)
                 envs.setdefault(env, {"env": env, "device": device, "torch": torch, "machine": machine})
+                found = labels[target] = (env, device)
+            env, device = found
             name = str(record.get("claim"))
             key = f"{project}:{name}" if qualify else name
             claim = claims.get(key)
             if claim is None:
                 claim = claims[key] = Claim(key, name, project)
-            claim.says = str(record.get("says") or "")
-            claim.source = str(record.get("source") or "")
-            claim.quote = str(record.get("quote") or "")
-            claim.topic = str(record.get("topic") or "")
-            claim.quoted_from = _quoted_from(record.get("quoted_from"))
-            claim.records[env] = Record(str(record.get("verdict")), target, envs[env]["device"], record.get("expected"),
+            newest[key] = record
+            claim.records[env] = Record(str(record.get("verdict")), target, device, record.get("expected"),
                                         record.get("observed"), str(record.get("message") or ""),
                                         str(record.get("details") or ""), index)
+    for key, record in newest.items():
+        claim = claims[key]
+        claim.says = str(record.get("says") or "")
+        claim.source = str(record.get("source") or "")
+        claim.quote = str(record.get("quote") or "")
+        claim.topic = str(record.get("topic") or "")
+        claim.quoted_from = _quoted_from(record.get("quoted_from"))
     # by torch version, CPU columns first, then device and machine (a stable sort: file order on ties)
     order = sorted(envs.values(), key=lambda e: (torch_version(e["torch"]), e["device"] != "cpu", e["device"], e["machine"]))
     return Merged(dict(sorted(claims.items())), order)
