@@ -200,10 +200,10 @@
   form.hidden = false;
   if ("IntersectionObserver" in window) {
     // the first rows are built when the table comes near the screen (at once where it is there at load):
-    // a long page whose table is far below opens without building any
+    // a page whose table is below the screen opens without building any
     var near = new IntersectionObserver(function (entries) {
       if (entries.some(function (e) { return e.isIntersecting; })) { near.disconnect(); if (!started) { apply(); } }
-    }, { rootMargin: "800px" });
+    }, { rootMargin: "200px" });   // built just before the table scrolls into view (20 rows: tens of ms)
     near.observe(wrap);
   } else {
     apply();
