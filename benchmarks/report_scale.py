@@ -142,7 +142,7 @@ def timed(label: str, fn, figures: dict):
 
 
 def browser_figures(html: Path, throttle: float = 1) -> dict:
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     from tests import browser
 
@@ -157,7 +157,12 @@ def browser_figures(html: Path, throttle: float = 1) -> dict:
             driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": throttle})
             figures["browser: renderer CPU throttled"] = f"{throttle:g}x"
         start = time.perf_counter()
-        driver.get(html.resolve().as_uri())
+        uri = html.resolve().as_uri()
+        driver.get(uri)
+        # get() came back early once (0.05 s, the page's own clock saying 350 ms): wait for this page's load event too
+        WebDriverWait(driver, 300, poll_frequency=0.01).until(lambda d: d.execute_script(
+            "const t = performance.getEntriesByType('navigation')[0];"
+            "return location.href === arguments[0] && !!t && t.loadEventEnd > 0", uri))
         figures["browser: open until load event (s)"] = time.perf_counter() - start
         # the renderer's own busy time (parse, script, style, layout): steadier than the clock on a shared machine
         metrics = {m["name"]: m["value"] for m in driver.execute_cdp_cmd("Performance.getMetrics", {})["metrics"]}
