@@ -98,6 +98,17 @@ def test_detail_groups_merge_environments_that_agree(tmp_path):
     assert [g["envs"] for g in rows["t.changed"]["groups"]] == [[OLD], [NEW]]
 
 
+def test_detail_groups_tell_1_from_1_0_and_true_and_merge_equal_values_read_from_different_files(tmp_path):
+    runs = [("2.9.1", [record("a", "holds", expected={"n": 1, "s": "x"}, observed={"n": 1, "s": "x"})], {}),
+            ("2.10.0", [record("a", "holds", expected={"n": 1, "s": "x"}, observed={"n": 1.0, "s": "x"})], {}),
+            ("2.11.0", [record("a", "holds", expected={"n": 1, "s": "x"}, observed={"n": True, "s": "x"})], {}),
+            ("2.14.1", [record("a", "holds", expected={"n": 1, "s": "x"}, observed={"n": 1, "s": "x"})], {})]
+    [claim] = report_of(tmp_path, *runs).claims
+    observed = [(g["observed"], len(g["envs"])) for g in claim["groups"]]
+    # 2.9.1 and 2.14.1 agree (equal values, separate objects read from two files); 1.0 and true differ from 1
+    assert observed == [('{"n": 1, "s": "x"}', 2), ('{"n": 1.0, "s": "x"}', 1), ('{"n": true, "s": "x"}', 1)]
+
+
 def test_drift_says_what_differs_between_the_disagreeing_environments(tmp_path):
     report = report_of(tmp_path, ("2.9.1", [record("a", "holds")], {"accelerators": gpu()}),
                        ("2.14.1", [record("a", "contradicted")], {}))

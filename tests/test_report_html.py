@@ -174,3 +174,20 @@ def test_run_writes_the_report_afterwards_unless_told_not_to(tmp_path, monkeypat
     assert (tmp_path / "c.html").exists() and (tmp_path / "c.csv").exists()
     assert main(["run", "--results", str(results), "--report", str(tmp_path / "d.html"), "--no-report"]) == 0
     assert not (tmp_path / "d.html").exists()
+
+
+def test_an_erratum_compares_key_by_key_in_lean_markup_and_keeps_long_values_whole(tmp_path):
+    long_list = list(range(60))
+    records = [record("a.x", "contradicted", expected={"lr": "required", "n": 1, "big": [0]},
+                      observed={"lr": 0.001, "n": 1, "big": long_list}, message="lr has a default")]
+    html, _ = write_report([results_file(tmp_path, "r.json", "2.14.1", records)], tmp_path / "c.html", specs_dir=None)
+    text = html.read_text(encoding="utf-8")
+    table = text[text.index('<table class="grid diff">'):]
+    table = table[:table.index("</table>")]
+    rows = re.findall(r"<tr( class=\"differs\")?><td class=\"k\">(\w+)", table)
+    assert [(key, bool(differs)) for differs, key in rows] == [("big", True), ("lr", True), ("n", False)]
+    assert "<pre>" not in table and "<code>" not in table        # a cell per value: fewer elements to parse
+    # a long value is indented for reading, whole, in a box that scrolls
+    [long] = re.findall(r'<div class="long">(.*?)</div>', table, flags=re.S)
+    assert json.loads(long) == long_list and "\n" in long
+    assert "<td class=\"v\">&#34;required&#34;</td>" in table

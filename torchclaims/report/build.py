@@ -1,21 +1,26 @@
 """From the merged claims to what the page shows: claim rows, summary counts, errata, drift, history.
 
 One pass over each claim's records in plain Python (pandas' multi-key groupby over 100,000 rows
-costs seconds); the CSV matrix is a pandas frame.
+costs seconds). Nothing here imports pandas unless asked for a frame (matrix, csv_matrix): the CSV
+is written with the csv module.
 """
 
 from __future__ import annotations
 
+import csv
 import json
+import marshal
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from torchclaims.judge import Verdict
 from torchclaims.report import history as hist
 from torchclaims.report.load import Merged, Run, canonical, torch_version
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 VERDICTS = [v.value for v in Verdict]          # holds, contradicted, fails, error, not-run
 WRONG = (Verdict.CONTRADICTED.value, Verdict.FAILS.value)   # what the errata list
@@ -64,20 +69,40 @@ def verdict_order(seen) -> list[str]:
 
 def matrix(merged: Merged) -> pd.DataFrame:
     """Claims x environments: the verdict of each claim in each environment ('' where it was not checked)."""
-    envs = list(merged.environments["env"])
+    import pandas as pd
+
+    envs = [e["env"] for e in merged.envs]
     table = pd.DataFrame([[c.records[e].verdict if e in c.records else "" for e in envs] for c in merged.claims.values()],
                          index=pd.Index(list(merged.claims), name="claim"), columns=envs)
     return table
 
 
-def csv_matrix(merged: Merged) -> pd.DataFrame:
-    """The merged matrix for the CSV: claim, its facts, then one verdict column per environment."""
+def csv_rows(merged: Merged) -> tuple[list[str], list[list[str]]]:
+    """The CSV's header and rows: claim, its facts (project where there are several), then one verdict per environment."""
     several = len({c.project for c in merged.claims.values()}) > 1
-    facts = pd.DataFrame([{"claim": c.claim, **({"project": c.project} if several else {}), "source": c.source,
-                           "topic": c.topic, "says": c.says} for c in merged.claims.values()],
-                         columns=["claim", *(["project"] if several else []), "source", "topic", "says"])
-    cells = matrix(merged).reset_index(drop=True)
-    return pd.concat([facts, cells], axis=1)
+    envs = [e["env"] for e in merged.envs]
+    header = ["claim", *(["project"] if several else []), "source", "topic", "says", *envs]
+    rows = [[c.claim, *([c.project] if several else []), c.source, c.topic, c.says,
+             *[c.records[e].verdict if e in c.records else "" for e in envs]] for c in merged.claims.values()]
+    return header, rows
+
+
+def csv_matrix(merged: Merged) -> pd.DataFrame:
+    """The merged matrix as a frame: the CSV's columns (for analysis; the CSV itself is written by write_csv)."""
+    import pandas as pd
+
+    header, rows = csv_rows(merged)
+    return pd.DataFrame(rows, columns=header)
+
+
+def write_csv(merged: Merged, path: Path) -> Path:
+    """conformance.csv: as pandas' to_csv(index=False) writes csv_matrix(merged), without importing pandas."""
+    header, rows = csv_rows(merged)
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return Path(path)
 
 
 def counts(rows: dict[str, dict], by: str, verdicts: list[str], names: dict[str, str] | None = None) -> list[dict]:
@@ -92,11 +117,11 @@ def counts(rows: dict[str, dict], by: str, verdicts: list[str], names: dict[str,
             for key in sorted(tally)]
 
 
-def newest_torch(environments: pd.DataFrame) -> str | None:
+def newest_torch(envs: list[dict]) -> str | None:
     """The newest torch checked, as a base version ('2.14.1' for '2.14.1+cu130')."""
-    if environments.empty:
+    if not envs:
         return None
-    return max(torch_version(t) for t in environments["torch"]).base_version
+    return max(torch_version(e["torch"]) for e in envs).base_version
 
 
 def compared(expected: str, observed: str) -> list[dict] | None:
@@ -123,9 +148,11 @@ def _rows(merged: Merged, envs: list[str], newest: set[str], tally: Counter) -> 
 
     `tally` counts the records by (environment, run, verdict) on the way.
 
-    Values are told apart by repr() (values read from JSON: 1, 1.0 and True differ) and turned into
-    JSON text once per group, not once per record.
+    Values are told apart by their marshal bytes (values read from JSON: 1, 1.0 and True differ, as
+    under repr(), at a third of repr()'s cost; format 2, which writes no back-references, so equal
+    values always give equal bytes) and turned into JSON text once per group, not once per record.
     """
+    value_key = _value_key
     column = {env: i for i, env in enumerate(envs)}
     rows: dict[str, dict] = {}
     for key, claim in merged.claims.items():
@@ -136,7 +163,7 @@ def _rows(merged: Merged, envs: list[str], newest: set[str], tally: Counter) -> 
             i = column[env]
             cells[i], messages[i] = r.verdict, r.message
             tally[(env, r.run, r.verdict)] += 1
-            expected, observed = repr(r.expected), repr(r.observed)
+            expected, observed = value_key(r.expected), value_key(r.observed)
             group = (r.verdict, r.target.endswith("-vs-cpu"), expected, observed, r.message, r.details)
             found = groups.get(group)
             if found is None:
@@ -153,6 +180,14 @@ def _rows(merged: Merged, envs: list[str], newest: set[str], tally: Counter) -> 
                      "quoted_from": claim.quoted_from, "cells": cells, "messages": messages,
                      "groups": groups, "wrong": wrong, "tally": Counter(v for v in cells if v)}
     return rows
+
+
+def _value_key(value) -> bytes:
+    """A value read from JSON, as bytes that tell apart what repr() tells apart (1, 1.0, True; key order)."""
+    try:
+        return marshal.dumps(value, 2)
+    except ValueError:      # not a JSON value, or nested too deep for marshal: repr() (no marshal bytes start with 0)
+        return b"\0" + repr(value).encode("utf-8", "surrogatepass")
 
 
 def _groups(found: dict[tuple, list[int]], envs: list[str]) -> list[dict]:
@@ -246,9 +281,8 @@ def errata(rows: dict[str, dict], envs: list[str], newest: str | None, documents
     return [{**page, "cited": list(page["cited"].values())} for page in sorted(pages.values(), key=lambda p: p["source"])]
 
 
-def drift(rows: dict[str, dict], environments: pd.DataFrame) -> list[dict]:
+def drift(rows: dict[str, dict], envs: list[dict]) -> list[dict]:
     """Claims whose verdict differs between the environments where they ran (not-run is left out)."""
-    envs = environments.to_dict("records")
     found = []
     for key in sorted(rows):
         row = rows[key]
@@ -340,20 +374,19 @@ def build(runs: list[Run], merged: Merged, documents: dict[str, Document] | None
     documents = documents or {}
     histories = histories or []
     history_of = _histories(histories) if histories else (lambda project: None)
-    environments = merged.environments
-    envs = list(environments["env"])
+    environments = merged.envs
+    envs = [e["env"] for e in environments]
     newest = newest_torch(environments)
-    on_newest = {env for env, torch in zip(environments["env"], environments["torch"])
-                 if torch_version(torch).base_version == newest}
+    on_newest = {e["env"] for e in environments if torch_version(e["torch"]).base_version == newest}
     tally: Counter = Counter()
     rows = _rows(merged, envs, on_newest, tally)
     verdicts = verdict_order(verdict for _, _, verdict in tally)
     per_env = {env: Counter() for env in envs}
     for (env, _, verdict), n in tally.items():
         per_env[env][verdict] += n
-    env_list = [{"env": row.env, "device": row.device, "torch": row.torch, "machine": row.machine,
-                 "counts": {v: per_env[row.env][v] for v in verdicts}}
-                for row in environments.itertuples()]
+    env_list = [{"env": e["env"], "device": e["device"], "torch": e["torch"], "machine": e["machine"],
+                 "counts": {v: per_env[e["env"]][v] for v in verdicts}}
+                for e in environments]
     claims = []
     for key, row in rows.items():
         document = documents.get(row["source"])

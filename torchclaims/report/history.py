@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,9 @@ WRONG = ("contradicted", "fails")
 DECIDED = ("holds", "contradicted", "fails")   # what torch decided: not-run and error say nothing about the claim
 
 
+@functools.lru_cache(maxsize=None)
 def _version(text: str) -> Version:
+    """A release's version, parsed once per text (a history report asks for the same 17 versions ~100,000 times)."""
     try:
         return Version(str(text))
     except InvalidVersion:
@@ -50,12 +53,17 @@ class History:
     sources: dict[str, str] = field(default_factory=dict)     # claim -> its document
     _devices: dict[str, list[str]] | None = field(default=None, repr=False)
     _known: list | None = field(default=None, repr=False)
+    _lines: tuple[tuple, list[str]] | None = field(default=None, repr=False)
+    _strips: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
 
     @property
     def lines(self) -> list[str]:
-        """The release lines checked, oldest first: one strip cell each."""
-        found = [r["torch"] for r in self.releases if r.get("line", True)]
-        return sorted(found, key=_version)
+        """The release lines checked, oldest first: one strip cell each (sorted once per list of releases)."""
+        found = tuple(r["torch"] for r in self.releases if r.get("line", True))
+        if self._lines is None or self._lines[0] != found:
+            self._lines = (found, sorted(found, key=_version))
+            self._strips.clear()
+        return list(self._lines[1])
 
     @property
     def oldest(self) -> str | None:
@@ -177,8 +185,15 @@ def dating(history: History, claim: str, device: str, date: str, estimated: bool
 # ---- strips, changes by release, shelf life -------------------------------------------------
 
 def strip(history: History, claim: str, device: str) -> list[Interval | None]:
-    """One cell per release line: the interval that covers it, or None where the claim was not checked."""
-    return [history.at(claim, device, line) for line in history.lines]
+    """One cell per release line: the interval that covers it, or None where the claim was not checked.
+
+    Worked out once per claim x device: the claims table and the shelf-life plots both ask.
+    """
+    lines = history.lines
+    found = history._strips.get((claim, device))
+    if found is None:
+        found = history._strips[(claim, device)] = [history.at(claim, device, line) for line in lines]
+    return list(found)
 
 
 def changes_by_release(history: History, documents: dict, key=lambda claim: claim) -> list[dict]:

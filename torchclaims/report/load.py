@@ -1,4 +1,4 @@
-"""Read results files and merge them into one frame: one row per claim x environment.
+"""Read results files and merge them: per claim, its record in each environment.
 
 An environment is device x torch version x machine; the machine is named by its CPU and
 accelerators. Two runs in the same environment merge: for each claim, the record of the newer
@@ -11,11 +11,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from packaging.version import InvalidVersion, Version
 
 from torchclaims.results import read_results
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ENV_COLUMNS = ["env", "device", "torch", "machine"]
 
 COLUMNS = ["key", "env", "claim", "project", "device", "target", "verdict", "expected", "observed", "message",
            "details", "source", "quote", "says", "topic", "quoted_from", "run"]
@@ -125,11 +130,23 @@ class Claim:
 
 @dataclass
 class Merged:
+    """The merged claims, and the environments as plain dicts: writing the report needs no pandas (importing
+    it was 0.4-1.1 s, more than the rest of `torchclaims report` on a 17-line history)."""
+
     claims: dict[str, Claim]          # key -> claim, sorted by key
-    environments: pd.DataFrame        # env, device, torch, machine: one row per column of the matrix, in order
+    envs: list[dict]                  # {env, device, torch, machine}: one per column of the matrix, in order
+
+    @property
+    def environments(self) -> pd.DataFrame:
+        """The environments as a frame (env, device, torch, machine), for analysis."""
+        import pandas as pd
+
+        return pd.DataFrame(self.envs, columns=ENV_COLUMNS)
 
     def frame(self) -> pd.DataFrame:
-        """One row per claim x environment (for the CSV matrix and for analysis)."""
+        """One row per claim x environment (for analysis)."""
+        import pandas as pd
+
         rows = [(c.key, env, c.claim, c.project, r.device, r.target, r.verdict, canonical(r.expected),
                  canonical(r.observed), r.message, r.details, c.source, c.quote, c.says, c.topic, c.quoted_from, r.run)
                 for c in self.claims.values() for env, r in c.records.items()]
@@ -144,36 +161,38 @@ def merge(runs: list[Run]) -> Merged:
     """
     qualify = len({run.project for run in runs if run.records}) > 1
     claims: dict[str, Claim] = {}
+    newest: dict[str, dict] = {}      # claim key -> its newest record, whose facts the claim takes (once, at the end)
     envs: dict[str, dict] = {}
     order = sorted(range(len(runs)), key=lambda i: runs[i].started)   # stable: file order on ties
     for index in order:
         run = runs[index]
         machine, torch, project = run.machine(), run.torch, run.project
-        labels: dict[str, str] = {}
+        labels: dict[str, tuple[str, str]] = {}    # record's device -> (environment, its column's device)
         for record in run.records:
             target = str(record.get("device") or "unknown")
-            env = labels.get(target)
-            if env is None:
+            found = labels.get(target)
+            if found is None:
                 device = base_device(target)
-                env = labels[target] = env_label(device, torch, machine)
+                env = env_label(device, torch, machine)
                 envs.setdefault(env, {"env": env, "device": device, "torch": torch, "machine": machine})
+                found = labels[target] = (env, device)
+            env, device = found
             name = str(record.get("claim"))
             key = f"{project}:{name}" if qualify else name
             claim = claims.get(key)
             if claim is None:
                 claim = claims[key] = Claim(key, name, project)
-            claim.says = str(record.get("says") or "")
-            claim.source = str(record.get("source") or "")
-            claim.quote = str(record.get("quote") or "")
-            claim.topic = str(record.get("topic") or "")
-            claim.quoted_from = _quoted_from(record.get("quoted_from"))
-            claim.records[env] = Record(str(record.get("verdict")), target, envs[env]["device"], record.get("expected"),
+            newest[key] = record
+            claim.records[env] = Record(str(record.get("verdict")), target, device, record.get("expected"),
                                         record.get("observed"), str(record.get("message") or ""),
                                         str(record.get("details") or ""), index)
-    environments = pd.DataFrame(list(envs.values()), columns=["env", "device", "torch", "machine"])
-    if not environments.empty:
-        environments["_version"] = environments["torch"].map(torch_version)
-        environments["_cpu_first"] = environments["device"] != "cpu"
-        environments = (environments.sort_values(["_version", "_cpu_first", "device", "machine"])
-                        .drop(columns=["_version", "_cpu_first"]).reset_index(drop=True))
-    return Merged(dict(sorted(claims.items())), environments)
+    for key, record in newest.items():
+        claim = claims[key]
+        claim.says = str(record.get("says") or "")
+        claim.source = str(record.get("source") or "")
+        claim.quote = str(record.get("quote") or "")
+        claim.topic = str(record.get("topic") or "")
+        claim.quoted_from = _quoted_from(record.get("quoted_from"))
+    # by torch version, CPU columns first, then device and machine (a stable sort: file order on ties)
+    order = sorted(envs.values(), key=lambda e: (torch_version(e["torch"]), e["device"] != "cpu", e["device"], e["machine"]))
+    return Merged(dict(sorted(claims.items())), order)

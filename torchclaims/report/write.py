@@ -6,9 +6,8 @@ import gc
 from contextlib import contextmanager
 from pathlib import Path
 
-from torchclaims import spec
 from torchclaims.paths import DEFAULT_PROJECT
-from torchclaims.report.build import Document, build, csv_matrix
+from torchclaims.report.build import Document, build, write_csv
 from torchclaims.report.history import read_history
 from torchclaims.report.load import Run, load_runs, merge
 from torchclaims.report.render import render
@@ -24,6 +23,8 @@ def _document(file: str, entry: dict, project: str = "") -> Document:
 
 def load_documents(specs_dir: Path = DEFAULT_SPECS) -> dict[str, Document]:
     """The source documents of a specs directory (its sources.yaml); empty if it is unreadable."""
+    from torchclaims import spec   # imported only here: jsonschema's import costs 0.15 s, and results files carry documents
+
     documents = spec.load_documents(Path(specs_dir), problems=[])
     return {name: _document(name, vars(d)) for name, d in documents.items()}
 
@@ -54,8 +55,7 @@ def write_report(results: list[Path], output: Path, specs_dir: Path | None = DEF
         output = Path(output)
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(render(report, [Path(p).name for p in [*results, *histories]]), encoding="utf-8")
-        csv_path = output.with_suffix(".csv")
-        csv_matrix(merged).to_csv(csv_path, index=False)
+        csv_path = write_csv(merged, output.with_suffix(".csv"))
     return output, csv_path
 
 

@@ -1,23 +1,31 @@
-// The claims table, drawn from the JSON embedded in the page (#claims-data): only the rows in
-// view are built (more as the table scrolls), a row's details when they are opened, and the
-// filters work on the data. Every text goes in through textContent or setAttribute, never as markup.
+// The claims table, drawn from the JSON embedded in the page (#claims-data). The data is read and
+// the first rows built only when the table comes near the screen (or a filter is used), so a long
+// page whose table is far below opens without that work; more rows are built as the table scrolls,
+// a row's details when they are opened; the filters work on the data. Every text goes in through textContent or setAttribute, never as markup.
 (function () {
   "use strict";
   var source = document.getElementById("claims-data");
   var form = document.getElementById("filters");
   var table = document.getElementById("matrix");
   if (!source || !form || !table) { return; }
-  var data = JSON.parse(source.textContent);
-  var S = data.strings, V = data.verdicts, E = data.envs, claims = data.claims;
-  var PAGE = 60;                  // rows built at a time
+  var data = null, S, V, E, claims;    // read from #claims-data on first use
+  var FIRST = 20;                 // rows built first and after each filter: more than the table shows at once
+  var PAGE = 60;                  // rows built at a time after that (show more, or scrolling near the end)
   var FIRST_ENV = 2;              // claim, document, then one column per environment
   var body = table.tBodies[0];
   var shown = document.getElementById("shown");
   var more = document.getElementById("more");
   var wrap = document.getElementById("matrix-wrap");
-  var matches = claims, drawn = 0, texts = null, shownDevice = "";
+  var matches = [], drawn = 0, texts = null, shownDevice = "", started = false;
   var columnStyle = document.createElement("style");
   document.head.appendChild(columnStyle);
+
+  function read() {
+    if (data === null) {
+      data = JSON.parse(source.textContent);
+      S = data.strings; V = data.verdicts; E = data.envs; claims = data.claims;
+    }
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -118,8 +126,8 @@
     return tr;
   }
 
-  function drawMore() {
-    var end = Math.min(drawn + PAGE, matches.length);
+  function drawMore(count) {
+    var end = Math.min(drawn + (typeof count === "number" ? count : PAGE), matches.length);
     var rows = document.createDocumentFragment();
     for (var i = drawn; i < end; i++) { rows.appendChild(row(matches[i])); }
     body.appendChild(rows);
@@ -150,6 +158,7 @@
   function value(name) { return form.elements[name] ? form.elements[name].value : ""; }
 
   function apply() {
+    read();
     var verdict = V.indexOf(value("verdict")), doc = value("doc"), topic = value("topic");
     var device = value("device"), project = value("project");
     var query = value("q").trim().toLowerCase();
@@ -171,7 +180,8 @@
     if (device !== shownDevice) { showColumns(device); }
     body.textContent = "";
     drawn = 0;
-    drawMore();
+    started = true;
+    drawMore(FIRST);
     shown.textContent = matches.length + " of " + claims.length + " claims";
   }
 
@@ -179,16 +189,23 @@
   form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(apply, 120); });
   form.addEventListener("change", apply);
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
-  more.addEventListener("click", drawMore);
-  if ("IntersectionObserver" in window) {
-    // scrolling near the end of the table builds the next rows
-    new IntersectionObserver(function (entries) {
-      if (entries.some(function (e) { return e.isIntersecting; }) && drawn < matches.length) { drawMore(); }
-    }, { root: wrap, rootMargin: "600px" }).observe(more);
-  }
+  more.addEventListener("click", function () { drawMore(PAGE); });
+  wrap.addEventListener("scroll", function () {
+    // scrolling the table near its end builds the next rows; nothing more is built before the reader scrolls
+    if (drawn < matches.length && wrap.scrollTop + wrap.clientHeight > wrap.scrollHeight - 600) { drawMore(PAGE); }
+  }, { passive: true });
   Array.prototype.forEach.call(document.querySelectorAll("a.card[data-verdict]"), function (card) {
     card.addEventListener("click", function () { form.elements.verdict.value = card.getAttribute("data-verdict"); apply(); });
   });
-  drawMore();
   form.hidden = false;
+  if ("IntersectionObserver" in window) {
+    // the first rows are built when the table comes near the screen (at once where it is there at load):
+    // a page whose table is below the screen opens without building any
+    var near = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) { near.disconnect(); if (!started) { apply(); } }
+    }, { rootMargin: "200px" });   // built just before the table scrolls into view (20 rows: tens of ms)
+    near.observe(wrap);
+  } else {
+    apply();
+  }
 })();
