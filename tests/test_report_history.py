@@ -168,6 +168,16 @@ def test_several_projects_merge_into_one_page_with_a_project_filter(tmp_path):
     assert page.data["docs"]["b.txt"]["title"] == "Project B's text"
 
 
+def test_equal_topic_names_of_two_projects_are_counted_apart(tmp_path):
+    a = results_file(tmp_path, "a.json", "2.14.1", [record("t.one", "holds", source="a.txt")], project="ja-intros")
+    b = results_file(tmp_path, "b.json", "2.14.1", [record("t.two", "contradicted", source="b.txt")],
+                     project="pytorch-tutorials")
+    runs = load_runs([a, b])
+    by_topic = {row["key"]: (row["claims"], row["counts"]["holds"], row["counts"]["contradicted"])
+                for row in build(runs, merge(runs)).by_topic}
+    assert by_topic == {"ja-intros: tensors": (1, 1, 0), "pytorch-tutorials: tensors": (1, 0, 1)}
+
+
 def test_a_projects_history_is_not_lent_to_another_project_with_equal_claim_ids(tmp_path):
     intervals = [{"since": "1.13.1", "until": "2.0.1", "verdict": "holds", "observed": 1},
                  {"since": "2.0.1", "until": None, "verdict": "contradicted", "observed": 2}]

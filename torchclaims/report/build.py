@@ -105,13 +105,14 @@ def write_csv(merged: Merged, path: Path) -> Path:
     return Path(path)
 
 
-def counts(rows: dict[str, dict], by: str, verdicts: list[str], names: dict[str, str] | None = None) -> list[dict]:
-    """Claim checks per verdict, per value of `by` (source or topic)."""
+def counts(rows: dict[str, dict], by, verdicts: list[str], names: dict[str, str] | None = None) -> list[dict]:
+    """Claim checks per verdict, per value of `by` (a row's field, source or topic, or a function of the row)."""
+    key_of = by if callable(by) else (lambda row: row[by])
     tally: dict[str, Counter] = {}
     claims: Counter = Counter()
     for row in rows.values():
-        tally.setdefault(row[by], Counter()).update(row["tally"])
-        claims[row[by]] += 1
+        tally.setdefault(key_of(row), Counter()).update(row["tally"])
+        claims[key_of(row)] += 1
     return [{"key": key, "name": (names or {}).get(key, key), "claims": claims[key],
              "total": sum(tally[key].values()), "counts": {v: tally[key][v] for v in verdicts}}
             for key in sorted(tally)]
@@ -400,13 +401,15 @@ def build(runs: list[Run], merged: Merged, documents: dict[str, Document] | None
         })
     names = {key: doc.title for key, doc in documents.items()}
     several = len({r["project"] for r in rows.values()}) > 1
+    # two projects may both have a topic `tensors`: they are counted apart
+    topic = (lambda row: f"{row['project']}: {row['topic']}") if several else "topic"
     totals = Counter()
     for env in envs:
         totals.update(per_env[env])
     return Report(
         runs=run_rows(runs, tally, verdicts), environments=env_list, verdicts=verdicts,
         totals={v: totals[v] for v in verdicts},
-        by_document=counts(rows, "source", verdicts, names), by_topic=counts(rows, "topic", verdicts),
+        by_document=counts(rows, "source", verdicts, names), by_topic=counts(rows, topic, verdicts),
         claims=claims, errata=errata(rows, envs, newest, documents, history_of), drift=drift(rows, environments),
         newest_torch=newest, documents=documents,
         projects=sorted({r["project"] for r in rows.values() if r["project"]}),
