@@ -20,7 +20,12 @@ class DuplicateKeyError(yaml.MarkedYAMLError):
     pass
 
 
-class LineLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it (the wheels are): parsing the specs in pure
+# Python took most of each xdist worker's collection; the constructor below is Python either way
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LineLoader(_SafeLoader):
     def construct_mapping(self, node, deep=False):
         seen: dict = {}
         for key_node, _ in node.value:
@@ -50,7 +55,7 @@ LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_yaml_map)
 
 def load(text: str):
     """Parse YAML text safely; mappings come back as LineDict."""
-    return yaml.load(text, Loader=LineLoader)  # noqa: S506 - LineLoader is a SafeLoader
+    return yaml.load(text, Loader=LineLoader)  # noqa: S506 - LineLoader is a (C)SafeLoader
 
 
 def line_of(document, path) -> int | None:
