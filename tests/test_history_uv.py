@@ -37,6 +37,9 @@ records = [{"claim": c, "device": "cpu", "verdict": "holds", "expected": 3, "obs
             "duration_s": 0.0, "details": "", "source": "doc.txt", "quote": "q", "says": "s", "topic": "arith"}
            for c in claims]
 json.dump({"schema": "torchclaims/results/1", "run": {"torch": "2.13.0+cpu"}, "results": records}, open(results, "w"))
+import os
+with open(os.environ["FAKE_UV_LOG"], "a") as log:
+    log.write(json.dumps(["python", *args]) + "\n")
 '''
 
 
@@ -55,7 +58,7 @@ def test_one_environment_per_release_installed_run_and_removed(tmp_path, monkeyp
     catalogue = load_checked_catalogue(project.specs)
     envs = tmp_path / "envs"
     runner = UvRunner(envs_dir=envs, checkout=project.root, uv_cache=tmp_path / "cache", prune_cache=True,
-                      find_links=("/opt/wheels",), log=lambda line: None)
+                      find_links=("/opt/wheels",), project=project.root, log=lambda line: None)
     releases = [find_release("2.0.1"), find_release("2.13.0")]
     tally = run_history(catalogue, releases, tmp_path / "out", runner, log=lambda line: None)
     calls = [json.loads(line) for line in log.read_text().splitlines()]

@@ -74,7 +74,8 @@ def history(args) -> int:
     envs = Path(args.envs) if args.envs else out_dir / ".envs"
     runner = UvRunner(envs_dir=envs, keep_envs=args.keep_envs, uv_cache=Path(args.uv_cache) if args.uv_cache else None,
                       find_links=tuple(args.find_links), local_builds=args.local_builds,
-                      claim_args=tuple(args.claim_args.split()), prune_cache=args.prune_cache)
+                      claim_args=tuple(args.claim_args.split()), prune_cache=args.prune_cache,
+                      project=project_dir.root)
     started = time.monotonic()
     watched = [envs, *([Path(args.uv_cache)] if args.uv_cache else [])]
     with DiskMeter(watched) as disk:

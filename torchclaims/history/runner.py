@@ -70,6 +70,7 @@ class UvRunner:
     find_links: tuple[str, ...] = ()
     local_builds: bool = False  # allow e.g. torch==2.13.0+cpu from --find-links
     claim_args: tuple[str, ...] = ("-n", "2")
+    project: Path | None = None  # the project whose claims run (default: the checkout's own)
     prune_cache: bool = False
     log: Callable[[str], None] = print
 
@@ -133,7 +134,8 @@ class UvRunner:
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
             listing.write("\n".join(claims) + "\n")
         try:
-            command = [str(env_dir / "bin" / "python"), "-m", "torchclaims", "run", *self._args_for(len(claims)),
+            project = ["--project", str(Path(self.project).resolve())] if self.project else []
+            command = [str(env_dir / "bin" / "python"), "-m", "torchclaims", "run", *project, *self._args_for(len(claims)),
                        "--no-report", "--results", str(results), "--only-claims", listing.name, "-q", "-p", "no:cacheprovider"]
             done = subprocess.run(command, cwd=self.checkout, env=self._env(), stdin=subprocess.DEVNULL,
                                   capture_output=True, text=True)
