@@ -1,5 +1,7 @@
 """torchclaims.testing's variation bookkeeping: which compared fields a break changed."""
 
+from pathlib import Path
+
 from torchclaims.evaluate import Outcome
 from torchclaims.judge import Verdict
 from torchclaims.spec import Claim
@@ -47,3 +49,27 @@ def test_fields_of_a_claim_that_cannot_pass_here_are_not_asked_for():
     finally:
         for name in ("t.py::test_x", "t.py::test_gpu"):
             VARIATIONS.pop(name)
+
+
+def test_equally_named_break_files_of_two_projects_stay_apart(tmp_path):
+    # two projects' tests/break_it/test_tensors.py, each with a test_x: two breaks, imported by path
+    from torchclaims.testing import BREAKS, import_breaks
+    from tests.conftest import Project
+
+    source = ('from torchclaims.testing import breaks\n\n\n@breaks("{claim}")\n'
+              'def test_x(monkeypatch):\n    pass\n')
+    roots = []
+    for name in ("a", "b"):
+        project = Project(tmp_path / name)
+        (project.root / "tests" / "break_it").mkdir(parents=True)
+        (project.root / "tests" / "break_it" / "test_tensors.py").write_text(source.format(claim=f"{name}.claim"))
+        import_breaks(project.root / "specs")
+        roots.append(project.root.resolve())
+    found = {brk.claim_id: brk.name for brk in BREAKS.values() if Path(brk.where).resolve().parent.parent.parent in roots}
+    try:
+        assert set(found) == {"a.claim", "b.claim"} and len(set(found.values())) == 2
+        import_breaks(tmp_path / "a" / "specs")  # imported once: nothing new
+        assert sum(1 for brk in BREAKS.values() if brk.claim_id == "a.claim") == 1
+    finally:
+        for key in [key for key, brk in BREAKS.items() if brk.claim_id in found]:
+            BREAKS.pop(key)

@@ -13,7 +13,8 @@ that no break-it test breaks. The claim is looked up in the project that holds t
 
 Each break is also kept as data (`BREAKS`), and running one records which of the fields the
 judge compares it changed (`VARIATIONS`, and pytest's cache for the other xdist workers):
-`uncovered_fields()` lists the compared fields of a checker that none of its breaks varies.
+`uncovered_fields()` lists the compared fields of a checker that none of its breaks varies, and
+`assert_every_compared_field_varies()` is a project's coverage test for one checker.
 A break may ask for `monkeypatch`, `tmp_path` and `request` (only `request.addfinalizer`), so
 it can also run outside pytest's fixtures, in whichever process needs its variation.
 """
@@ -22,7 +23,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import importlib.util
 import inspect
+import sys
 import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -38,7 +41,8 @@ from torchclaims.project import Project, find_project, resolve_project
 from torchclaims.spec import Catalogue, Claim
 
 __all__ = ["breaks", "evaluate_claim", "catalogue", "claim", "suite", "declared_breaks", "missing_breaks",
-           "compared_fields", "changed_fields", "variation", "uncovered_fields"]
+           "compared_fields", "changed_fields", "variation", "uncovered_fields", "import_breaks",
+           "assert_every_compared_field_varies"]
 
 # claim ids that some imported break-it test breaks
 BROKEN_CLAIMS: set[str] = set()
@@ -88,7 +92,8 @@ FIXTURES = ("monkeypatch", "tmp_path", "request")
 class Break:
     """One break-it test: the claim it breaks, on which device, and the function that breaks it."""
 
-    name: str  # <test file>::<function>, the same however the file is imported
+    name: str  # <test file's resolved path>::<function>: the same however the file is imported, and
+    # apart from another project's equally named test file
     claim_id: str
     device: str
     apply: Callable
@@ -253,7 +258,7 @@ def breaks(claim_id: str, device: str = "cpu"):
         assert not unknown, f"{test.__name__}: a break may only ask for {FIXTURES}, not {sorted(unknown)}"
         BROKEN_CLAIMS.add(claim_id)
         where = inspect.getsourcefile(test)
-        brk = Break(f"{Path(where).name}::{test.__name__}", claim_id, device, test, where)
+        brk = Break(f"{Path(where).resolve()}::{test.__name__}", claim_id, device, test, where)
         BREAKS[brk.name] = brk
         wanted = inspect.signature(test)
 
@@ -305,3 +310,47 @@ def missing_breaks(project: Project) -> tuple[list[str], list[str]]:
     broken_checkers = {claims[c].checker_name for c in broken if c in claims}
     lacking = sorted(set(declared_checkers(project.suites_dir)) - broken_checkers)
     return lacking, sorted(broken - set(claims))
+
+
+def import_breaks(near: str | Path | Project | None = None) -> None:
+    """Import the project's break-it test modules (tests/break_it/test_*.py) by their paths, each as a
+    module of its own whatever pytest's import mode, so that BREAKS holds every break; files whose
+    breaks are already there (pytest imported them) are left alone."""
+    loaded = {Path(brk.where).resolve() for brk in BREAKS.values()}
+    for path in sorted((_project(near).tests_dir / "break_it").glob("test_*.py")):
+        path = path.resolve()
+        if path in loaded:
+            continue
+        name = f"torchclaims_breaks_{hashlib.sha256(str(path).encode()).hexdigest()[:12]}_{path.stem}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+
+
+def assert_every_compared_field_varies(checker_name: str, near: str | Path | Project | None = None, cache=None) -> None:
+    """The coverage test of one checker: every field its claims' `expect` compares changes under at
+    least one of its breaks. Breaks already run (in this process, or through pytest's `cache` in
+    another xdist worker) count as recorded; the others run here until every field has varied.
+    Skips (pytest.skip) where the checker has no break or none of its broken claims passes here."""
+    import pytest
+
+    project = _project(near)
+    import_breaks(project)
+    claims = [found for found in catalogue(project).claims if found.checker_name == checker_name]
+    ids = {found.id for found in claims}
+    root = project.root.resolve()
+    own = [brk for brk in BREAKS.values() if brk.claim_id in ids and Path(brk.where).resolve().is_relative_to(root)]
+    if not own:
+        pytest.skip("no break-it test (missing_breaks reports it)")
+    constant, measured = uncovered_fields(checker_name, own, claims, cache)
+    if not measured:
+        pytest.skip(f"{checker_name}: none of its broken claims passes unbroken here, so no break can vary it")
+    assert not constant, (
+        f"{checker_name}: {', '.join(_field_name(field) for field in constant)} never changes under its breaks "
+        f"({', '.join(brk.name.split('::')[-1] for brk in own)}): add a break that changes it, or make the "
+        f"checker observe something torch decides, or drop the field from the checker and its claims' expect")
+
+
+def _field_name(field: Field) -> str:
+    return "".join(f"[{key!r}]" for key in field) if field else "the observation"
