@@ -6,6 +6,7 @@ Like pytest's own YAML example: `pytest_collect_file` yields one item per spec e
 
 from __future__ import annotations
 
+import gc
 import json
 import signal
 import sys
@@ -105,8 +106,13 @@ def _is_xdist_controller(config) -> bool:
 
 def pytest_sessionfinish(session):
     config = session.config
-    if hasattr(config, "workerinput") and _collects_specs(config):
+    if not _collects_specs(config) or _is_xdist_controller(config):
+        return
+    if hasattr(config, "workerinput"):
         config.workeroutput[RUN_INFO_KEY] = run_info()  # the controller reports the workers' environment
+    # what the claims imported (torchvision, torch._dynamo) stays to the end too: frozen, the
+    # interpreter's final collections at exit take ~0.2 s, not ~1.2 s, and the controller waits on them
+    gc.freeze()
 
 
 def _stop_cleanly_on_sigterm():
@@ -131,6 +137,7 @@ def pytest_sessionstart(session):
             # N workers on a machine's cores: one intra-op pool each, not N pools of every core
             workers = int(config.workerinput.get("workercount", 1))
             torch.set_num_threads(max(1, torch.get_num_threads() // workers))
+        gc.freeze()  # torch's own objects live as long as the process: no collection need walk them
 
     try:
         catalogue = load_checked_catalogue(specs_dir(config), sources_dir(config))
