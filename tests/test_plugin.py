@@ -102,3 +102,35 @@ def test_only_claims_checks_just_the_listed_ones(run_claims, pytester):
     run_claims("--only-claims", "wanted.txt")
     assert {(r["claim"], r["device"]) for r in results(pytester)["results"]} == {
         ("arith.one-plus-two", "cpu"), ("arith.on-gpu", "cuda")}
+
+
+FROZEN_SPEC = """\
+claims:
+  - id: gc.torch-is-frozen
+    source: doc.txt
+    quote: The default dtype is float32.
+    says: stands in for any claim; observes the collector, not torch.
+    check: torch_objects_frozen
+    expect: true
+    devices: cpu
+"""
+
+FROZEN_SUITE = """\
+import gc
+
+
+@checker
+def torch_objects_frozen(device):
+    # gc.freeze() moves every object then alive, torch's among them (hundreds of thousands), out of reach
+    return gc.get_freeze_count() > 100_000
+"""
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_torch_is_frozen_out_of_the_collector_before_claims_run(run_claims, pytester, arithmetic, workers):
+    # a worker that exits with torch's objects unfrozen spends ~1.2 s in the final collections
+    arithmetic.spec("gc", FROZEN_SPEC)
+    arithmetic.suite("gc", FROZEN_SUITE)
+    run_claims("-k", "frozen", *workers)
+    (record,) = results(pytester)["results"]
+    assert record["verdict"] == "holds", record
