@@ -1,3 +1,4 @@
+import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -147,6 +148,7 @@ def test_losses_detached_from_the_graph(monkeypatch):
     monkeypatch.setattr(nn.Module, "__call__", call)
 
 
+@pytest.mark.filterwarnings("ignore:Using a target size:UserWarning")  # the broken shape; torch rightly warns
 @breaks("training.lenet-forward-to-objective")
 def test_linear_output_gains_a_dimension(monkeypatch):
     real = nn.Linear.forward
