@@ -49,13 +49,19 @@ def write_report(results: list[Path], output: Path, specs_dir: Path | None = DEF
                  histories: list[Path] = ()) -> tuple[Path, Path]:
     """Merge the results files into one HTML page at `output` and the matrix as CSV beside it."""
     with no_gc():
-        runs = load_runs(results)
-        merged = merge(runs)
-        report = build(runs, merged, documents_of(runs, specs_dir), [read_history(p) for p in histories])
-        output = Path(output)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(render(report, [Path(p).name for p in [*results, *histories]]), encoding="utf-8")
-        csv_path = write_csv(merged, output.with_suffix(".csv"))
+        # the records die with _write's frame, before collection resumes: alive then, the first
+        # collection after gc.enable() would walk every one of them
+        return _write(results, output, specs_dir, histories)
+
+
+def _write(results: list[Path], output: Path, specs_dir: Path | None, histories: list[Path]) -> tuple[Path, Path]:
+    runs = load_runs(results)
+    merged = merge(runs)
+    report = build(runs, merged, documents_of(runs, specs_dir), [read_history(p) for p in histories])
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render(report, [Path(p).name for p in [*results, *histories]]), encoding="utf-8")
+    csv_path = write_csv(merged, output.with_suffix(".csv"))
     return output, csv_path
 
 
