@@ -1,4 +1,4 @@
-"""The tutorials' two networks, as their documents define them (shared by the checkers).
+"""The tutorials' networks, as their documents define them (shared by the checkers).
 
 Not a suite: a leading underscore keeps it out of the topics; suites import it relatively.
 """
@@ -51,3 +51,44 @@ class CifarNet(nn.Module):
         x = F.relu(self.fc2(x))
         x = self.fc3(x)
         return x
+
+
+class NeuralNetwork(nn.Module):
+    """buildmodel_tutorial.py's FashionMNIST network (the 2021 version stored, with its final nn.ReLU)."""
+
+    def __init__(self):
+        super(NeuralNetwork, self).__init__()
+        self.flatten = nn.Flatten()
+        self.linear_relu_stack = nn.Sequential(
+            nn.Linear(28*28, 512),
+            nn.ReLU(),
+            nn.Linear(512, 512),
+            nn.ReLU(),
+            nn.Linear(512, 10),
+            nn.ReLU()
+        )
+
+    def forward(self, x):
+        x = self.flatten(x)
+        logits = self.linear_relu_stack(x)
+        return logits
+
+
+class OptimizationNeuralNetwork(nn.Module):
+    """optimization_tutorial.py's NeuralNetwork (the same network, without buildmodel's final nn.ReLU)."""
+
+    def __init__(self):
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.linear_relu_stack = nn.Sequential(
+            nn.Linear(28*28, 512),
+            nn.ReLU(),
+            nn.Linear(512, 512),
+            nn.ReLU(),
+            nn.Linear(512, 10),
+        )
+
+    def forward(self, x):
+        x = self.flatten(x)
+        logits = self.linear_relu_stack(x)
+        return logits
