@@ -38,8 +38,15 @@ def set_requires_grad(device):
 def grad_fn_is_backward_node(device):
     """z.grad_fn and loss.grad_fn: are they autograd graph nodes (backward functions)?"""
     *_, z, loss = _one_layer(device)
-    node = torch.autograd.graph.Node
-    return {"z": isinstance(z.grad_fn, node), "loss": isinstance(loss.grad_fn, node)}
+    return {"z": _is_backward_node(z.grad_fn), "loss": _is_backward_node(loss.grad_fn)}
+
+
+def _is_backward_node(grad_fn) -> bool:
+    node = getattr(torch.autograd.graph, "Node", None)  # the nodes' base class since torch 2.0
+    if node is not None:
+        return isinstance(grad_fn, node)
+    # before it (torch 1.13): a node is known by its links to the next backward functions and its hooks
+    return grad_fn is not None and hasattr(grad_fn, "next_functions") and hasattr(grad_fn, "register_hook")
 
 
 @checker
