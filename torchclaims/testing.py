@@ -27,7 +27,8 @@ import importlib.util
 import inspect
 import sys
 import tempfile
-from contextlib import ExitStack
+import warnings
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import cache, wraps
 from pathlib import Path
@@ -42,7 +43,7 @@ from torchclaims.spec import Catalogue, Claim
 
 __all__ = ["breaks", "evaluate_claim", "catalogue", "claim", "suite", "declared_breaks", "missing_breaks",
            "compared_fields", "changed_fields", "variation", "uncovered_fields", "import_breaks",
-           "assert_every_compared_field_varies"]
+           "assert_every_compared_field_varies", "graph_leaves", "backward_replaces_gradients"]
 
 # claim ids that some imported break-it test breaks
 BROKEN_CLAIMS: set[str] = set()
@@ -211,6 +212,7 @@ def variation(brk: Break, cache=None) -> frozenset[Field] | None:
         return found
     unbroken = _unbroken(brk.claim_id, brk.device, brk.where)
     with ExitStack() as stack:
+        stack.enter_context(_quiet_torch())
         fixtures = {"monkeypatch": stack.enter_context(_monkeypatch()),
                     "tmp_path": Path(stack.enter_context(tempfile.TemporaryDirectory())),
                     "request": _Finalizers(stack)}
@@ -218,6 +220,14 @@ def variation(brk: Break, cache=None) -> frozenset[Field] | None:
         broken = evaluate_claim(brk.claim_id, brk.device, brk.where)
     _record(brk, changed_fields(brk.claim, unbroken, broken), cache)
     return VARIATIONS[brk.name]
+
+
+@contextmanager
+def _quiet_torch():
+    """No warnings while torch is broken on purpose: what a broken torch warns about is the break, not news."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 def _monkeypatch():
@@ -268,8 +278,9 @@ def breaks(claim_id: str, device: str = "cpu"):
 
             found = claim(claim_id, where)
             unbroken = _unbroken(claim_id, device, where)
-            test(**{name: fixtures[name] for name in wanted.parameters})
-            outcome = evaluate(found, Target(device, parity=found.devices == "parity"))
+            with _quiet_torch():
+                test(**{name: fixtures[name] for name in wanted.parameters})
+                outcome = evaluate(found, Target(device, parity=found.devices == "parity"))
             _record(brk, changed_fields(found, unbroken, outcome), getattr(fixtures["request"].config, "cache", None))
             assert outcome.verdict is Verdict.FAILS, (
                 f"with the behaviour broken, {claim_id} should fail, but its verdict is "
@@ -354,3 +365,34 @@ def assert_every_compared_field_varies(checker_name: str, near: str | Path | Pro
 
 def _field_name(field: Field) -> str:
     return "".join(f"[{key!r}]" for key in field) if field else "the observation"
+
+
+# ---- breaks that several projects' break-it tests share
+
+def graph_leaves(tensor) -> list:
+    """The leaf tensors `tensor`'s autograd graph accumulates gradients into (its AccumulateGrad nodes' variables)."""
+    found, stack, seen = [], [tensor.grad_fn], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        variable = getattr(node, "variable", None)
+        if variable is not None:
+            found.append(variable)
+        stack.extend(child for child, _ in node.next_functions)
+    return found
+
+
+def backward_replaces_gradients(monkeypatch) -> None:
+    """Break gradient accumulation: Tensor.backward first clears the .grad of every leaf it reaches."""
+    import torch
+
+    real = torch.Tensor.backward
+
+    def backward(self, *args, **kwargs):
+        for leaf in graph_leaves(self):
+            leaf.grad = None
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.Tensor, "backward", backward)

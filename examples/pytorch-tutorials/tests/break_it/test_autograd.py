@@ -2,23 +2,9 @@
 
 import torch
 
-from torchclaims.testing import breaks
+from torchclaims.testing import backward_replaces_gradients, breaks
 
 REAL_BACKWARD = torch.Tensor.backward
-
-
-def _leaves(grad_fn, seen=None):
-    """The leaf tensors a graph accumulates into (its AccumulateGrad nodes' variables)."""
-    seen = set() if seen is None else seen
-    found = []
-    if grad_fn is None or id(grad_fn) in seen:
-        return found
-    seen.add(id(grad_fn))
-    if hasattr(grad_fn, "variable"):
-        return [grad_fn.variable]
-    for child, _ in grad_fn.next_functions:
-        found += _leaves(child, seen)
-    return found
 
 
 def _patch_backward(monkeypatch, before):
@@ -46,12 +32,7 @@ def test_data_returns_a_tracked_copy(monkeypatch):
 
 @breaks("autograd.grad-accumulates")
 def test_backward_overwrites_grad(monkeypatch):
-    def clear_then_pass(self, gradient):
-        for leaf in _leaves(self.grad_fn):
-            leaf.grad = None
-        return gradient
-
-    _patch_backward(monkeypatch, clear_then_pass)
+    backward_replaces_gradients(monkeypatch)
 
 
 @breaks("autograd.user-created-grad-fn-none")

@@ -4,21 +4,7 @@ import contextlib
 
 import torch
 
-from torchclaims.testing import breaks
-
-
-def _leaves(tensor):
-    """The leaf tensors that `tensor`'s graph accumulates gradients into."""
-    found, seen, todo = [], set(), [tensor.grad_fn]
-    while todo:
-        node = todo.pop()
-        if node is None or node in seen:
-            continue
-        seen.add(node)
-        if hasattr(node, "variable"):
-            found.append(node.variable)
-        todo.extend(next_node for next_node, _ in node.next_functions)
-    return found
+from torchclaims.testing import backward_replaces_gradients, breaks
 
 
 def _backward_with(monkeypatch, **forced):
@@ -107,13 +93,7 @@ def test_detach_returns_the_tensor(monkeypatch):
 
 @breaks("basics_autograd.gradients-accumulate")
 def test_backward_replaces_gradients(monkeypatch):
-    real = torch.Tensor.backward
-
-    def replacing(self, gradient=None, **kw):
-        for leaf in _leaves(self):
-            leaf.grad = None
-        return real(self, gradient, **kw)
-    monkeypatch.setattr(torch.Tensor, "backward", replacing)
+    backward_replaces_gradients(monkeypatch)
 
 
 @breaks("basics_autograd.gradients-accumulate")

@@ -4,21 +4,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from torchclaims.testing import breaks
-
-
-def _leaves(tensor):
-    """The leaf tensors that `tensor`'s graph accumulates gradients into."""
-    found, seen, todo = [], set(), [tensor.grad_fn]
-    while todo:
-        node = todo.pop()
-        if node is None or node in seen:
-            continue
-        seen.add(node)
-        if hasattr(node, "variable"):
-            found.append(node.variable)
-        todo.extend(next_node for next_node, _ in node.next_functions)
-    return found
+from torchclaims.testing import backward_replaces_gradients, breaks
 
 
 @breaks("basics_optim.cross-entropy-combines-log-softmax-and-nll")
@@ -29,13 +15,7 @@ def test_cross_entropy_smooths_labels(monkeypatch):
 
 @breaks("basics_optim.gradients-add-up-by-default")
 def test_backward_replaces_gradients(monkeypatch):
-    real = torch.Tensor.backward
-
-    def replacing(self, gradient=None, **kw):
-        for leaf in _leaves(self):
-            leaf.grad = None
-        return real(self, gradient, **kw)
-    monkeypatch.setattr(torch.Tensor, "backward", replacing)
+    backward_replaces_gradients(monkeypatch)
 
 
 @breaks("basics_optim.zero-grad-prevents-double-counting")

@@ -2,7 +2,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from torchclaims.testing import breaks
+from torchclaims.testing import breaks, graph_leaves
 
 
 # ---------------------------------------------------------------------------------------------
@@ -21,20 +21,6 @@ def _backward_seeded_with_two(monkeypatch):
 
 def _backward_does_nothing(monkeypatch):
     monkeypatch.setattr(torch.Tensor, "backward", lambda self, *args, **kwargs: None)
-
-
-def _leaves(root):
-    found, stack, seen = [], [root], set()
-    while stack:
-        node = stack.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        variable = getattr(node, "variable", None)
-        if variable is not None:
-            found.append(variable)
-        stack.extend(child for child, _ in node.next_functions)
-    return found
 
 
 @breaks("autograd.pow-sum-grad-values")
@@ -82,7 +68,7 @@ def test_backward_that_refuses_a_gradient_for_non_scalars(monkeypatch):
 @breaks("autograd.gradients-accumulate-without-zeroing")
 def test_backward_that_overwrites_grad(monkeypatch):
     def backward(self, gradient=None, *args, **kwargs):
-        leaves = _leaves(self.grad_fn)
+        leaves = graph_leaves(self)
         grads = torch.autograd.grad(self, leaves, grad_outputs=gradient)
         for leaf, grad in zip(leaves, grads):
             leaf.grad = grad
@@ -190,7 +176,7 @@ def test_backward_that_also_updates_the_weights(monkeypatch):
     def backward(self, *args, **kwargs):
         real(self, *args, **kwargs)
         with torch.no_grad():
-            for leaf in _leaves(self.grad_fn):
+            for leaf in graph_leaves(self):
                 if leaf.grad is not None:
                     leaf.sub_(0.1 * leaf.grad)
 

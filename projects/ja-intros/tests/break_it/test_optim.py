@@ -4,7 +4,7 @@ import pytest
 import torch
 import torch.nn as nn
 
-from torchclaims.testing import breaks
+from torchclaims.testing import backward_replaces_gradients, breaks
 from torchclaims import reference_optim
 from torchclaims.testing import catalogue
 
@@ -108,22 +108,7 @@ def test_zeroing_between_backwards_does_nothing(monkeypatch):
 
 @breaks("optim.net-zero-grad-before-backward")
 def test_backward_overwrites_grad(monkeypatch):
-    real = torch.Tensor.backward
-
-    def backward(self, *args, **kwargs):
-        # clear the .grad of every leaf this backward reaches, so it overwrites instead of adding
-        stack, seen = [self.grad_fn], set()
-        while stack:
-            node = stack.pop()
-            if node is None or node in seen:
-                continue
-            seen.add(node)
-            if hasattr(node, "variable"):
-                node.variable.grad = None
-            stack.extend(next_node for next_node, _ in node.next_functions)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(torch.Tensor, "backward", backward)
+    backward_replaces_gradients(monkeypatch)  # so it overwrites instead of adding
 
 
 @breaks("optim.optimizer-zero-grad-same-as-net")
