@@ -12,20 +12,9 @@ from torchclaims.catalogue import load_checked_catalogue
 from torchclaims.devices import Target
 from torchclaims.evaluate import evaluate
 
-DOCUMENT = '''\
-# Shapes
+from tests.test_own_project import DOCUMENT as SHAPES_DOCUMENT  # its first block prints a 2x3 view
 
-```python
-import torch
-x = torch.arange(6)
-print(x.view(2, 3))
-```
-
-```output
-tensor([[0, 1, 2],
-        [3, 4, 5]])
-```
-
+DOCUMENT = SHAPES_DOCUMENT + '''
 An author who misremembered the output:
 
 ```python
