@@ -5,7 +5,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torch.optim as optim
 
-from torchclaims.testing import breaks
+from torchclaims.testing import backward_replaces_gradients, breaks
 
 
 def _pad_convolutions(monkeypatch, when=lambda x: True):
@@ -114,21 +114,7 @@ def test_mse_loss_built_from_elementary_operations(monkeypatch):
 
 @breaks("nn.gradients-accumulate")
 def test_backward_overwrites_gradients(monkeypatch):
-    real = torch.Tensor.backward
-
-    def backward(self, *args, **kwargs):
-        seen, stack = set(), [self.grad_fn]
-        while stack:
-            node = stack.pop()
-            if node is None or id(node) in seen:
-                continue
-            seen.add(id(node))
-            if hasattr(node, "variable"):
-                node.variable.grad = None
-            stack.extend(child for child, _ in node.next_functions)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(torch.Tensor, "backward", backward)
+    backward_replaces_gradients(monkeypatch)
 
 
 @breaks("nn.net-zero-grad-zeroes")
