@@ -37,3 +37,22 @@ def test_list_counts_claims_per_document(capsys):
 def test_unknown_arguments_are_refused_outside_run(capsys):
     with pytest.raises(SystemExit):
         main(["list", "--bogus"])
+
+
+def test_no_engine_module_imports_the_cli():
+    """The CLI is the top: modules it dispatches to (history.command ...) take what they share from torchclaims.project."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "torchclaims"
+    importers = []
+    for path in package.rglob("*.py"):
+        if path.name == "__main__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+                     if isinstance(node, ast.ImportFrom) else [])
+            if any(name == "torchclaims.cli" for name in names):
+                importers.append(str(path.relative_to(package)))
+    assert importers == [], importers

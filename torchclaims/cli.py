@@ -8,21 +8,10 @@ from collections import Counter
 from pathlib import Path
 
 from torchclaims.paths import DEFAULT_REPORT, DEFAULT_RESULTS
-from torchclaims.project import Project, project_of_specs, resolve_project
+from torchclaims.project import project_from_args as _project
+from torchclaims.project import sources_from_args as _sources
 
 EXIT_BAD_SPECS = 2
-
-
-def _project(args) -> Project:
-    return project_of_specs(Path(args.specs)) if args.specs else resolve_project(args.project)
-
-
-def _sources(args) -> Path | None:
-    """--sources, else the project's own sources/ where it has one."""
-    if args.sources:
-        return Path(args.sources)
-    own = _project(args).sources_dir
-    return own if own.is_dir() else None
 
 
 def _catalogue(args):

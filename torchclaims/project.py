@@ -82,3 +82,16 @@ def resolve_project(given: str | Path | None = None, cwd: Path | None = None) ->
             raise FileNotFoundError(f"{given}: not a torchclaims project (no {MARKER} in it or above it)")
         return found
     return find_project(cwd or Path.cwd()) or Project(DEFAULT_PROJECT)
+
+
+def project_from_args(args) -> Project:
+    """The project a command's --specs / --project name (the CLI and `history` share this)."""
+    return project_of_specs(Path(args.specs)) if args.specs else resolve_project(args.project)
+
+
+def sources_from_args(args) -> Path | None:
+    """--sources, else the project's own sources/ where it has one."""
+    if args.sources:
+        return Path(args.sources)
+    own = project_from_args(args).sources_dir
+    return own if own.is_dir() else None

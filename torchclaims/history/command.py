@@ -6,6 +6,7 @@ import hashlib
 import time
 from pathlib import Path
 
+from torchclaims.project import project_from_args, sources_from_args
 from torchclaims.releases import RELEASES_FILE, load_releases
 
 DEFAULT_OUT = Path("history")
@@ -47,7 +48,6 @@ def specs_sha256(specs_dir: Path) -> str:
 
 def history(args) -> int:
     from torchclaims.catalogue import load_checked_catalogue
-    from torchclaims.cli import _project, _sources
     from torchclaims.history.runner import DiskMeter, UvRunner, results_name, run_history
     from torchclaims.history.timeline import build_history, write_history
     from torchclaims.releases import find_release
@@ -55,8 +55,8 @@ def history(args) -> int:
     releases = load_releases(Path(args.releases))
     out_dir = Path(args.out)
     output = Path(args.output) if args.output else out_dir / "history.json"
-    project_dir = _project(args)
-    catalogue = load_checked_catalogue(project_dir.specs_dir, _sources(args))
+    project_dir = project_from_args(args)
+    catalogue = load_checked_catalogue(project_dir.specs_dir, sources_from_args(args))
     tolerances = {c.id: c.tolerance for c in catalogue.claims}
     project = {"name": getattr(project_dir, "name", DEFAULT_PROJECT), "specs_sha256": specs_sha256(catalogue.specs_dir)}
     if args.merge:
