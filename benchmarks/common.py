@@ -31,7 +31,19 @@ if importlib.util.find_spec("torchclaims") is None:
     # (A tox env or an asv virtualenv has torchclaims installed and uses that.)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-# The keys of torchclaims.models.MODELS (asv needs the parameters without importing torch;
+# The documents' models belong to the project that checks them; the benchmarks import that module
+# by path, as the engine imports a suite (one module object, whichever imports it first).
+MODELS_FILE = Path(__file__).resolve().parent.parent / "projects" / "ja-intros" / "suites" / "_models.py"
+
+
+def shared_models() -> dict:
+    """The project's MODELS (name -> ModelCase): imports torch, so only in setup."""
+    from torchclaims.checkers import import_suite
+
+    return import_suite(MODELS_FILE).MODELS
+
+
+# The keys of MODELS (asv needs the parameters without importing torch;
 # tests/test_bench_suite.py checks that the two agree). The models themselves come from MODELS.
 MODEL_NAMES = ["lenet", "one_conv_net", "mlp", "sequential_cnn", "linear_regression"]
 OPTIMIZERS = ["SGD", "Adam"]
@@ -107,9 +119,7 @@ class Workload:
         configure(device)
         import torch
 
-        from torchclaims.models import MODELS
-
-        case = MODELS[model]
+        case = shared_models()[model]
         self.device = device
         self.batch = batch
         self.model = case.build().to(device)

@@ -7,7 +7,7 @@ Each round runs, in fresh interpreters and in alternating order,
   asv:  the exact command asv's "spawn" launcher runs for one benchmark case
         (asv/benchmark.py run benchmarks bench_training.TrainStep.time_step-<i> ...),
         whose value is the median of its samples, as asv records it;
-  hand: this file's `hand_loop`: LeNet from torchclaims.models, plain torch, a warm-up,
+  hand: this file's `hand_loop`: LeNet from the project's suites/_models.py, plain torch, a warm-up,
         then repeated time.perf_counter loops, median seconds per step.
 It prints every round, the spread of each method (min..max across rounds and the IQR, in
 percent of the median), the ratio of the medians and of the fastest rounds, and the verdict:
@@ -38,7 +38,9 @@ def hand_loop(optimizer: str, batch: int, threads: int, repeats: int = 10, min_t
     sys.path.insert(0, str(HERE.parent))
     import torch
 
-    from torchclaims.models import MODELS
+    from torchclaims.checkers import import_suite
+
+    MODELS = import_suite(HERE.parent / "projects" / "ja-intros" / "suites" / "_models.py").MODELS
 
     torch.set_num_threads(threads)
     torch.backends.cudnn.benchmark = True

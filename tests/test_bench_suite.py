@@ -5,11 +5,19 @@ from __future__ import annotations
 import pytest
 
 from benchmarks import common
-from torchclaims.models import MODELS
+
+MODELS = common.shared_models()
 
 
 def test_model_names_are_the_shared_models():
     assert common.MODEL_NAMES == list(MODELS)
+
+
+def test_benchmarks_and_suites_share_one_models_module():
+    """The project's suites and the benchmarks build the same classes (a patched model is patched for both)."""
+    from torchclaims.testing import suite
+
+    assert suite("lenet", common.MODELS_FILE).LeNet is MODELS["lenet"].build().__class__
 
 
 def test_cuda_is_skipped_with_not_implemented_without_a_gpu():

@@ -7,7 +7,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from torchclaims.checkers import checker
-from torchclaims.models import LeNet, OneConvNet, SimpleNet
+from ._models import LeNet, OneConvNet, SimpleNet
 from torchclaims.observe import raised
 
 

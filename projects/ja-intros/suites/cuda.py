@@ -13,7 +13,7 @@ from contextlib import contextmanager, nullcontext
 import torch
 
 from torchclaims.checkers import NotRun, checker
-from torchclaims.models import MODELS
+from ._models import MODELS
 
 
 def _on(tensor: torch.Tensor, device: str) -> bool:

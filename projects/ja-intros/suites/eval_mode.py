@@ -4,7 +4,7 @@ import torch
 import torch.nn as nn
 
 from torchclaims.checkers import checker
-from torchclaims.models import ConvBnReluNet
+from ._models import ConvBnReluNet
 
 
 def _nested_model():

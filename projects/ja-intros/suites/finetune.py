@@ -18,7 +18,7 @@ import torch.nn.functional as F
 import torch.optim as optim
 
 from torchclaims.checkers import NotRun, checker
-from torchclaims.models import OneConvNet
+from ._models import OneConvNet
 
 
 def _one_thread():

@@ -1,6 +1,6 @@
 """Checkers for 002's LeNet (the official "Neural Networks" tutorial with 3x3 convolutions).
 
-The model is torchclaims.models.LeNet; where the document's class name shows (the repr),
+The model is suites/_models.py's LeNet; where the document's class name shows (the repr),
 the checker subclasses it as `Net`, the name the document gives it.
 """
 
@@ -9,7 +9,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from torchclaims.checkers import checker
-from torchclaims.models import LeNet
+from ._models import LeNet
 from torchclaims.observe import raised
 
 

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 import torch.optim as optim
 
 from torchclaims.checkers import checker
-from torchclaims.models import ConvBnReluNet, OneConvNet, SimpleModel, SimpleNet, SimpleNN, sequential_cnn
+from ._models import ConvBnReluNet, OneConvNet, SimpleModel, SimpleNet, SimpleNN, sequential_cnn
 from torchclaims.observe import raised
 
 

@@ -1,6 +1,6 @@
 """Checkers for torch.optim: SGD and Adam update rules, zero_grad, param_groups, the documents' loops.
 
-Design (see torchclaims/reference_optim.py): a trajectory checker only runs torch.optim on
+Design (see suites/_reference_optim.py): a trajectory checker only runs torch.optim on
 a fixed small problem and returns the parameters after each step. The values the documents'
 formulas predict for that problem are computed by an independent NumPy float64 reference
 and stored in the specs' `expect`; the judge compares. Where a claim is about one update on
@@ -11,10 +11,11 @@ a real model, the checker returns the step torch took per unit of gradient,
 import torch
 import torch.nn as nn
 
-from torchclaims import reference_optim as problem
 from torchclaims.checkers import checker
-from torchclaims.models import ConvBnReluNet, LeNet
 from torchclaims.observe import raised
+
+from . import _reference_optim as problem
+from ._models import ConvBnReluNet, LeNet
 
 
 def _model(name, device):
@@ -23,7 +24,7 @@ def _model(name, device):
     if name == "lenet":  # 002
         model, x = LeNet(), torch.randn(1, 1, 32, 32)
     elif name == "one_conv_net":  # 000
-        from torchclaims.models import OneConvNet
+        from ._models import OneConvNet
         model, x = OneConvNet(), torch.randn(1, 1, 32, 32)
     elif name == "linear10":  # 001's SGD entry: nn.Linear(10, 1) on torch.randn(10)
         model, x = nn.Linear(10, 1), torch.randn(10)

@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.optim as optim
 
 from torchclaims.checkers import checker
-from torchclaims.models import LeNet, SimpleLinearRegression, SimpleNN
+from ._models import LeNet, SimpleLinearRegression, SimpleNN
 
 
 def _one_thread():

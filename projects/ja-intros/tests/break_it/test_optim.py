@@ -4,9 +4,9 @@ import pytest
 import torch
 import torch.nn as nn
 
-from torchclaims.testing import backward_replaces_gradients, breaks
-from torchclaims import reference_optim
-from torchclaims.testing import catalogue
+from torchclaims.testing import backward_replaces_gradients, breaks, catalogue, suite
+
+reference_optim = suite("_reference_optim", __file__)  # the suites' NumPy reference (suites/_reference_optim.py)
 
 RealSGD = torch.optim.SGD
 RealAdam = torch.optim.Adam
@@ -178,7 +178,7 @@ def test_expect_is_the_numpy_reference(claim):
     from torchclaims.judge import mismatch
 
     assert mismatch(claim.expect, _reference_for(claim), rtol=1e-9, atol=1e-9) is None, \
-        f"{claim.id}: expect differs from torchclaims.reference_optim; regenerate it"
+        f"{claim.id}: expect differs from suites/_reference_optim.py; regenerate it"
 
 
 # ---- breaks that vary the fields no break above changes (tests/test_break_it_coverage.py)

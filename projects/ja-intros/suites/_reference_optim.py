@@ -9,9 +9,9 @@ return the parameter values after each step. The numbers the documents' formulas
 for that same problem are computed here, in NumPy float64, and written into the specs'
 `expect` as plain data. The numbers are therefore reproducible spec data, not hand-typed:
 
-    python -m torchclaims.reference_optim        # prints the expected trajectories
+    python projects/ja-intros/suites/_reference_optim.py   # prints the expected trajectories
 
-and tests/break_it/test_optim.py re-computes them and fails if a spec's `expect` drifts
+and the project's tests/break_it/test_optim.py re-computes them and fails if a spec's `expect` drifts
 from what this module computes.
 
 Independence: nothing here imports torch. The gradient of the fixed problem is written out

@@ -1,4 +1,8 @@
-"""The documents' models, defined once: the specs' checkers and the benchmarks share them.
+"""The documents' models, defined once: this project's checkers and the asv benchmarks share them.
+
+A helper of the suites (not a topic: no spec file names it). The suites import it as
+`from ._models import ...`; benchmarks/ and tests import it as the engine imports suites
+(torchclaims.checkers.import_suite / torchclaims.testing.suite), so it is one module object.
 
 Each follows its document's code (which lost its line breaks when saved); the debug
 prints of 000's Net are left out. `MODELS` names each with the input it expects.
