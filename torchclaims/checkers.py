@@ -101,6 +101,47 @@ def all_suite_topics(suites_dir: Path) -> list[str]:
     return sorted(p.stem for p in Path(suites_dir).glob("*.py") if not p.stem.startswith("_"))
 
 
+def _relative_imports(path: Path, folder: Path) -> set[Path]:
+    """The modules of the suites folder that `path` imports relatively (`from . import x`, `from ._m import y`)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (SyntaxError, UnicodeDecodeError):
+        return set()
+    found: set[Path] = set()
+    if any(word in path.read_text(encoding="utf-8") for word in ("importlib", "__import__")):
+        found.update(p.resolve() for p in folder.rglob("*.py"))  # an import no parse can follow: all of them
+    base = path.parent
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or node.level == 0:
+            continue
+        package = base
+        for _ in range(node.level - 1):
+            package = package.parent
+        parts = node.module.split(".") if node.module else []
+        target = package.joinpath(*parts)
+        candidates = [target.with_suffix(".py"), target / "__init__.py"] if parts else [target / "__init__.py"]
+        if not parts or (target / "__init__.py").exists():  # `from . import x` / `from .pkg import x`: x may be a module
+            candidates += [target / f"{alias.name}.py" for alias in node.names]
+            candidates += [target / alias.name / "__init__.py" for alias in node.names]
+        found.update(c.resolve() for c in candidates if c.is_file() and c.resolve().is_relative_to(folder))
+    return found
+
+
+def suite_files(suites_dir: Path, topic: str) -> list[Path]:
+    """The files whose code a claim of `topic` runs: its suite, the package's __init__.py, and every
+    module of the suites folder that it imports relatively, directly or through another (a helper
+    such as suites/_models.py). So a changed helper changes the fingerprints of exactly its users."""
+    folder = Path(suites_dir).resolve()
+    start = [p for p in (folder / f"{topic}.py", folder / "__init__.py") if p.is_file()]
+    seen: set[Path] = set()
+    while start:
+        path = start.pop()
+        if path not in seen:
+            seen.add(path)
+            start.extend(_relative_imports(path, folder) - seen)
+    return sorted(seen)
+
+
 def declared_checkers(suites_dir: Path) -> dict[str, None]:
     """The checkers the suites declare, read from their source (no import, so no torch).
 

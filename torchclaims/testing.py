@@ -160,11 +160,13 @@ def _unbroken(claim_id: str, device: str, where: str) -> Outcome:
 @cache
 def _fingerprint(brk: Break) -> str:
     """What a recorded variation depends on: torch, the claim, the break's file, the claim's
-    suite, and the harness that evaluates and judges."""
+    suite with the helpers it imports, and the harness that evaluates and judges."""
     import torch
 
     found = brk.claim
-    files = [brk.where, _project(brk.where).suites_dir / f"{found.topic}.py",
+    from torchclaims.checkers import suite_files
+
+    files = [brk.where, *suite_files(_project(brk.where).suites_dir, found.topic),
              *sorted(Path(__file__).parent.glob("*.py"))]
     digest = hashlib.sha256(repr((torch.__version__, brk.device, found.checker_name, found.args, found.expect,
                                   found.devices, found.tolerance, found.known)).encode())

@@ -1,7 +1,8 @@
 """What decides a claim's record on a release, in two parts.
 
 - The observation: the spec entry's fields that decide what runs (check, args, devices, torch,
-  requires), its suite's source, the engine code that runs it, the torch release and the device.
+  requires), its suite's source with the suites' modules it imports (checkers.suite_files: a helper
+  such as suites/_models.py counts for the claims whose suite imports it), the engine code that runs it, the torch release and the device.
   Equal: the stored observation is reused, with no torch environment.
 - The judgement: the fields the judge compares with (expect, known, tolerance) and judge.py.
   Only these changed (a `known` range, a fairer `expect`): the stored observation is judged again.
@@ -14,6 +15,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+from torchclaims.checkers import suite_files
 from torchclaims.spec import Catalogue, Claim
 
 ENGINE_DIR = Path(__file__).resolve().parent.parent
@@ -34,8 +36,10 @@ def spec_fields(claim: Claim, names) -> dict:
 
 
 def suite_source(suites_dir: Path, topic: str) -> bytes:
-    path = Path(suites_dir) / f"{topic}.py"
-    return path.read_bytes() if path.exists() else b""
+    """The topic's suite and every suites/ module it imports, each under its path in the folder."""
+    folder = Path(suites_dir).resolve()
+    return b"".join(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0"
+                    for path in suite_files(folder, topic))
 
 
 def engine_source(names=ENGINE_FILES) -> bytes:
