@@ -55,8 +55,10 @@ def run_claims(pytester, monkeypatch):
     """Run `pytest specs ...` in a subprocess inside the pytester project (so its suites/ is imported)."""
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])))
 
-    def run(*args, timeout=240):
-        return pytester.runpytest_subprocess("specs", "-p", "no:cacheprovider", *args, timeout=timeout)
+    def run(*args, timeout=240, report=False):
+        # the report (pandas, Jinja2: about a second) only where a test looks at it
+        quiet = [] if report or "--no-report" in args else ["--no-report"]
+        return pytester.runpytest_subprocess("specs", "-p", "no:cacheprovider", *quiet, *args, timeout=timeout)
 
     return run
 

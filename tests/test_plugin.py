@@ -1,6 +1,7 @@
 """The pytest plugin end to end, in a subprocess on a small project of its own."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -134,3 +135,31 @@ def test_torch_is_frozen_out_of_the_collector_before_claims_run(run_claims, pyte
     run_claims("-k", "frozen", *workers)
     (record,) = results(pytester)["results"]
     assert record["verdict"] == "holds", record
+
+
+def test_pytest_specs_writes_the_report_as_torchclaims_run_does(run_claims, pytester):
+    result = run_claims("-k", "one-plus-two", report=True)
+    reports = pytester.path / "reports"
+    result.stdout.fnmatch_lines([f"report: {Path('reports') / 'conformance.html'}", "matrix: *conformance.csv"])
+    page = (reports / "conformance.html").read_text(encoding="utf-8")
+    assert "arith.one-plus-two" in page and (reports / "conformance.csv").stat().st_size > 0
+
+
+def test_under_xdist_the_controller_writes_the_report_once(run_claims, pytester):
+    result = run_claims("-n", "2", "--results", "out/results-torch-x.json", report=True)
+    assert result.stdout.str().count("report: ") == 1
+    assert (pytester.path / "out" / "results-torch-x.html").exists()   # beside a named results file, by its stem
+    assert not (pytester.path / "out" / "conformance.html").exists()
+
+
+def test_report_goes_where_asked_and_no_report_writes_none(run_claims, pytester):
+    run_claims("-k", "one-plus-two", "--report", "site/page.html", report=True)
+    assert (pytester.path / "site" / "page.html").exists() and (pytester.path / "site" / "page.csv").exists()
+    result = run_claims("-k", "one-plus-two", "--results", "other/results.json", "--no-report")
+    assert (pytester.path / "other" / "results.json").exists() and not (pytester.path / "other" / "conformance.html").exists()
+    assert "report: " not in result.stdout.str()
+
+
+def test_collect_only_writes_neither_results_nor_report(run_claims, pytester):
+    run_claims("--collect-only", "-q", report=True)
+    assert not (pytester.path / "reports").exists()

@@ -217,16 +217,12 @@ def test_an_erratum_marks_the_keys_that_differ():
     assert compared('{"a": 1}', '{"a": 1.0}')[0]["differs"]   # 1 and 1.0 are different observations
 
 
-def test_run_writes_its_report_beside_its_results_file(tmp_path, monkeypatch):
+def test_run_has_the_plugin_write_its_report_beside_its_results_file(tmp_path, monkeypatch):
     import pytest
 
-    results = tmp_path / "out" / "results-torch-2.9.1.json"
-
-    def fake_run(argv):  # stands in for the claims run: it writes the results file
-        results_file(results.parent, results.name, "2.9.1", [record("a.x", "holds")])
-        return 0
-
-    monkeypatch.setattr(pytest, "main", fake_run)
-    assert main(["run", "--results", str(results)]) == 0
-    assert results.with_suffix(".html").exists() and results.with_suffix(".csv").exists()
+    seen = []
+    monkeypatch.setattr(pytest, "main", lambda argv: seen.append(argv) or 0)  # the plugin writes it (tests/test_plugin.py)
+    assert main(["run", "--results", str(tmp_path / "results-torch-2.9.1.json")]) == 0
+    assert "--no-report" not in seen[0] and "--report" not in seen[0]   # the plugin's default: beside the results
+    assert report_beside(tmp_path / "results-torch-2.9.1.json") == tmp_path / "results-torch-2.9.1.html"
     assert report_beside(tmp_path / "results.json") == tmp_path / "conformance.html"

@@ -160,20 +160,17 @@ def test_report_command_merges_several_files(tmp_path, capsys):
     assert "torch 2.9.1" in html and "torch 2.14.1" in html and "changed" in html
 
 
-def test_run_writes_the_report_afterwards_unless_told_not_to(tmp_path, monkeypatch):
+def test_run_passes_report_and_no_report_to_the_plugin(tmp_path, monkeypatch):
     import pytest
 
-    results = tmp_path / "results.json"
-
-    def fake_run(argv):  # stands in for the claims run: it writes the results file
-        results_file(tmp_path, "results.json", "2.14.1", [record("a.x", "holds")])
-        return 0
-
-    monkeypatch.setattr(pytest, "main", fake_run)
-    assert main(["run", "--results", str(results), "--report", str(tmp_path / "c.html")]) == 0
-    assert (tmp_path / "c.html").exists() and (tmp_path / "c.csv").exists()
-    assert main(["run", "--results", str(results), "--report", str(tmp_path / "d.html"), "--no-report"]) == 0
-    assert not (tmp_path / "d.html").exists()
+    seen = []
+    monkeypatch.setattr(pytest, "main", lambda argv: seen.append(argv) or 0)
+    results = str(tmp_path / "results.json")
+    assert main(["run", "--results", results, "--report", str(tmp_path / "c.html")]) == 0
+    assert main(["run", "--results", results, "--report", str(tmp_path / "d.html"), "--no-report"]) == 0
+    first, second = seen
+    assert first[first.index("--report") + 1] == str(tmp_path / "c.html") and "--no-report" not in first
+    assert "--no-report" in second and "--report" not in second
 
 
 def test_an_erratum_compares_key_by_key_in_lean_markup_and_keeps_long_values_whole(tmp_path):

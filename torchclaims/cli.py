@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from torchclaims.paths import DEFAULT_REPORT, DEFAULT_RESULTS
+from torchclaims.paths import DEFAULT_REPORT, DEFAULT_RESULTS, report_beside  # noqa: F401 (report_beside: its old home)
 from torchclaims.project import project_from_args as _project
 from torchclaims.project import sources_from_args as _sources
 
@@ -38,26 +38,18 @@ def cmd_run(args, pytest_args: list[str]) -> int:
     quiet = ["-W", "ignore:Module already imported so cannot be rewritten:pytest.PytestAssertRewriteWarning"]
     argv = [str(specs), *quiet, "-p", "torchclaims.plugin", "-p", "no:hypothesispytest", "--specs", str(specs),
             "--results", str(args.results), *(["--sources", str(sources)] if sources else []),
-            *pytest_args, *_work_stealing(pytest_args)]
-    results = Path(args.results)
-    before = results.stat().st_mtime_ns if results.exists() else None
-    status = int(pytest.main(argv))
-    if args.report and results.exists() and results.stat().st_mtime_ns != before:  # this run wrote it
-        output = report_beside(results) if args.report is BESIDE_RESULTS else args.report
-        cmd_report(argparse.Namespace(results=[args.results], output=output, history=[]), [])
-    return status
+            *_report_options(args.report), *pytest_args, *_work_stealing(pytest_args)]
+    return int(pytest.main(argv))
 
 
-BESIDE_RESULTS = object()  # `run` without --report: the report goes beside the results file
+BESIDE_RESULTS = object()  # `run` without --report: the plugin writes the report beside the results file
 
 
-def report_beside(results: Path) -> Path:
-    """Where `run` writes its report: conformance.html beside results.json, else <stem>.html beside the results file.
-
-    A run with `--results reports/results-torch-2.9.1.json` thus leaves the merged reports/conformance.html alone.
-    """
-    results = Path(results)
-    return results.parent / DEFAULT_REPORT.name if results.name == DEFAULT_RESULTS.name else results.with_suffix(".html")
+def _report_options(report) -> list[str]:
+    """`run`'s --report / --no-report, for the plugin, which writes the report as `pytest specs` does."""
+    if report is None:
+        return ["--no-report"]
+    return [] if report is BESIDE_RESULTS else ["--report", str(report)]
 
 
 def cmd_report(args, _extra) -> int:

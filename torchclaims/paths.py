@@ -12,3 +12,12 @@ DEFAULT_PROJECT = REPO_ROOT / "projects" / "ja-intros"
 REPORTS_DIR = Path("reports")
 DEFAULT_RESULTS = REPORTS_DIR / "results.json"
 DEFAULT_REPORT = REPORTS_DIR / "conformance.html"
+
+
+def report_beside(results: Path) -> Path:
+    """Where a run writes its report: conformance.html beside results.json, else <stem>.html beside the results file.
+
+    A run with `--results reports/results-torch-2.9.1.json` thus leaves the merged reports/conformance.html alone.
+    """
+    results = Path(results)
+    return results.parent / DEFAULT_REPORT.name if results.name == DEFAULT_RESULTS.name else results.with_suffix(".html")

@@ -22,7 +22,7 @@ from torchclaims.devices import Target, targets
 from torchclaims.environment import run_info
 from torchclaims.evaluate import Outcome, evaluate
 from torchclaims.judge import Verdict
-from torchclaims.paths import DEFAULT_RESULTS
+from torchclaims.paths import DEFAULT_RESULTS, report_beside
 from torchclaims.project import Project, find_project, project_of_specs, resolve_project
 from torchclaims.results import document_records, write_results
 from torchclaims.spec import SOURCES_FILE, Catalogue, Claim, SpecError
@@ -44,6 +44,10 @@ def pytest_addoption(parser):
                     help="check claims only on these devices: cpu, cuda, ... (repeat or comma-separate)")
     group.addoption("--results", metavar="PATH", default=str(DEFAULT_RESULTS),
                     help="where to write the results file (default: %(default)s)")
+    group.addoption("--report", metavar="HTML", default=None,
+                    help="write the conformance report (and its CSV) here after the run (default: beside the results "
+                         "file: conformance.html beside results.json, else <results stem>.html)")
+    group.addoption("--no-report", action="store_true", default=False, help="do not write the conformance report")
     group.addoption("--sources", metavar="DIR", default=None,
                     help="directory of the source documents, where every quote must occur (default: <project>/sources)")
     group.addoption("--only-claims", metavar="FILE", default=None,
@@ -305,8 +309,8 @@ class ResultsRecorder:
         return record
 
     def pytest_sessionfinish(self, session, exitstatus):
-        if not self.expected and not self.records:
-            return
+        if (not self.expected and not self.records) or self.config.option.collectonly:
+            return  # nothing ran: the last run's results and report stay
         for nodeid in sorted(self.expected - set(self.records)):
             self.records[nodeid] = self._record(nodeid, Verdict.NOT_RUN, "did not run (run interrupted or stopped early)")
         run = dict(self.worker_run_info) if self.worker_run_info else run_info()
@@ -317,6 +321,20 @@ class ResultsRecorder:
             run["project"] = self.config.stash[PROJECT].info()
         self.path = write_results(Path(self.config.getoption("--results")), run, list(self.records.values()),
                                   documents=document_records(catalogue.documents) if catalogue else None)
+        if not self.config.getoption("--no-report"):
+            self._write_report(session)
+
+    def _write_report(self, session):
+        """The run's own report, as `torchclaims run` and `pytest specs` both write it: once, here."""
+        from torchclaims.report import write_report
+
+        wanted = self.config.getoption("--report")
+        try:
+            self.report = write_report([self.path], Path(wanted) if wanted else report_beside(self.path))
+        except Exception as exc:  # the results file is written; say why the page is not, and fail the run
+            self.report_error = f"{type(exc).__name__}: {exc}"
+            if session.exitstatus == pytest.ExitCode.OK:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter):
         if not self.records:
@@ -326,3 +344,8 @@ class ResultsRecorder:
         terminalreporter.write_sep("=", "torchclaims", bold=True)
         terminalreporter.write_line(f"{len(self.records)} claim checks: {summary}")
         terminalreporter.write_line(f"results: {getattr(self, 'path', self.config.getoption('--results'))}")
+        if getattr(self, "report", None):
+            html, csv = self.report
+            terminalreporter.write_line(f"report: {html}\nmatrix: {csv}")
+        elif getattr(self, "report_error", None):
+            terminalreporter.write_line(f"report: not written ({self.report_error})", red=True)
