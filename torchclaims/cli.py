@@ -52,7 +52,16 @@ def _report_options(report) -> list[str]:
     return [] if report is BESIDE_RESULTS else ["--report", str(report)]
 
 
+RUN_CLAIMS_FIRST = ("run the claims first: `torchclaims run --results FILE` writes one "
+                    "(under tox, `tox -m report` runs them, then this report)")
+
+
 def cmd_report(args, _extra) -> int:
+    from torchclaims.prerequisites import check_history, check_results
+
+    refused = check_results("report", args.results, RUN_CLAIMS_FIRST) or check_history("report", args.history or [])
+    if refused:
+        return refused
     from torchclaims.report import write_report
 
     html, csv = write_report([Path(p) for p in args.results], Path(args.output),
@@ -63,6 +72,10 @@ def cmd_report(args, _extra) -> int:
 
 def cmd_validate(args, _extra) -> int:
     from torchclaims.spec import SpecError
+    from torchclaims.prerequisites import check_history
+
+    if args.history and (refused := check_history("validate --history", [args.history])):
+        return refused
 
     try:
         catalogue = _catalogue(args)
@@ -145,6 +158,12 @@ def cmd_init(args, _extra) -> int:
 
 
 def cmd_bench_compare(args, _extra) -> int:
+    from torchclaims.prerequisites import refuse
+
+    runs = [p for p in Path(args.results_dir).glob("*/*.json") if p.name != "machine.json"]
+    if not runs:
+        return refuse("bench-compare", f"no asv results in {args.results_dir}",
+                      "run the benchmarks first: `tox -e bench-matrix` (or `asv run --machine \"$(torchclaims bench-machine)\"`)")
     from torchclaims.bench.report import bench_compare
 
     bench_compare(args.results_dir, args.out)

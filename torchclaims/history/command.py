@@ -11,6 +11,8 @@ from torchclaims.releases import RELEASES_FILE, load_releases
 
 DEFAULT_OUT = Path("history")
 DEFAULT_PROJECT = "ja-intros"
+MERGE_FIRST = ("check the claims on each release first: `torchclaims run --results results-torch-V.json` in that "
+               "release's environment (CI's jobs upload them), or `torchclaims history` without --merge")
 
 
 def add_history_parser(parser, handler):
@@ -33,7 +35,7 @@ def add_history_parser(parser, handler):
     parser.add_argument("--reuse-only", action="store_true",
                         help="build no environment: reuse the results files (judging stored observations again "
                              "where only expect/known changed) and leave the rest unchecked")
-    parser.add_argument("--merge", nargs="+", default=None, metavar="RESULTS.json",
+    parser.add_argument("--merge", nargs="*", default=None, metavar="RESULTS.json",
                         help="run nothing: build OUT/history.json from these results files (e.g. CI artifacts)")
     parser.add_argument("-o", "--output", default=None, metavar="JSON", help="history file (default: OUT/history.json)")
     parser.set_defaults(handler=handler)
@@ -59,7 +61,11 @@ def history(args) -> int:
     catalogue = load_checked_catalogue(project_dir.specs_dir, sources_from_args(args))
     tolerances = {c.id: c.tolerance for c in catalogue.claims}
     project = {"name": getattr(project_dir, "name", DEFAULT_PROJECT), "specs_sha256": specs_sha256(catalogue.specs_dir)}
-    if args.merge:
+    if args.merge is not None:
+        from torchclaims.prerequisites import check_results
+
+        if refused := check_results("history --merge", args.merge, MERGE_FIRST):
+            return refused
         document = build_history(args.merge, releases, tolerances, project)
         write_history(document, output)
         print(f"history: {output} ({len(document['releases'])} releases, {len(document['changes'])} changes)")
