@@ -16,9 +16,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from torchclaims.paths import DEFAULT_PROJECT
+from torchclaims.paths import DEFAULT_PROJECT, REPO_ROOT
 
 MARKER = Path("specs") / "sources.yaml"
+# where a checkout keeps its bodies of material: each folder in them is one project
+PROJECT_HOMES = ("projects", "examples")
 
 
 @dataclass(frozen=True)
@@ -95,3 +97,35 @@ def sources_from_args(args) -> Path | None:
         return Path(args.sources)
     own = project_from_args(args).sources_dir
     return own if own.is_dir() else None
+
+
+def checkout_projects(root: Path = REPO_ROOT) -> list[Project]:
+    """Every project of the checkout (projects/*, examples/*), by path; CI runs each."""
+    return [Project(folder) for home in PROJECT_HOMES for folder in sorted((Path(root) / home).glob("*"))
+            if is_project(folder)]
+
+
+def github_matrix(root: Path = REPO_ROOT) -> list[dict]:
+    """The CI matrix's project axis: name (unique: artifacts are named by it) and path from the checkout's root."""
+    return [{"name": p.name, "path": p.root.relative_to(root).as_posix()} for p in checkout_projects(root)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m torchclaims.project", description="The checkout's projects.")
+    parser.add_argument("--github-matrix", action="store_true",
+                        help="print the CI job matrix's projects as one line of JSON (default: one path a line)")
+    args = parser.parse_args(argv)
+    found = github_matrix(Path.cwd())  # the checkout it is run in
+    if args.github_matrix:
+        print(json.dumps(found))
+    else:
+        for entry in found:
+            print(entry["path"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
