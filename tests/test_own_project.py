@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -82,6 +84,35 @@ def test_view_reverses(monkeypatch):
 '''
 
 
+INSTALL_LINE = re.compile(r"(?:python3? -m )?pip install (?P<targets>[^#]*torchclaims[^#]*?)\s*(?:#.*)?")
+CLONE_LINE = re.compile(r"git clone \S.*\s(?P<folder>[\w.-]+)\s*(?:#.*)?")
+
+
+def _readme_line(pattern: re.Pattern) -> re.Match:
+    found = [m for line in (REPO_ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+             if (m := pattern.fullmatch(line.strip()))]
+    assert len(found) == 1, f"the README should have one line like {pattern.pattern}: {[m.group(0) for m in found]}"
+    return found[0]
+
+
+def readme_install_targets() -> list[str]:
+    """What the README's install line for your own material installs (`pip install ./torchclaims`)."""
+    targets = shlex.split(_readme_line(INSTALL_LINE).group("targets"))
+    assert targets and not any(t.startswith("-") for t in targets), targets
+    return targets
+
+
+def readme_clone_folder() -> str:
+    return _readme_line(CLONE_LINE).group("folder")
+
+
+def test_the_readme_installs_from_the_clone_it_makes():
+    """No `pip install torchclaims` (no such package is published): a path into the README's own clone."""
+    folder = readme_clone_folder()
+    for target in readme_install_targets():
+        assert target.split("[")[0].rstrip("/") in (folder, f"./{folder}"), (target, folder)
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> dict:
     """A venv with torchclaims installed from the checkout; its environment for subprocesses."""
@@ -93,11 +124,14 @@ def installed(tmp_path_factory) -> dict:
     # a plain path line: this env's packages are importable, its .pth files (our editable install) are not run
     Path(site, "outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     build = tmp_path_factory.mktemp("build")
+    clone = build / readme_clone_folder()  # where the README's `git clone` puts the checkout
+    clone.mkdir()
     for part in ("pyproject.toml", "README.md"):  # what the package is built from
-        (build / "src").mkdir(exist_ok=True)
-        shutil.copy(REPO_ROOT / part, build / "src" / part)
-    shutil.copytree(REPO_ROOT / "torchclaims", build / "src" / "torchclaims", ignore=shutil.ignore_patterns("__pycache__"))
-    subprocess.run(["uv", "pip", "install", "-q", "--no-deps", "--python", str(python), str(build / "src")], check=True)
+        shutil.copy(REPO_ROOT / part, clone / part)
+    shutil.copytree(REPO_ROOT / "torchclaims", clone / "torchclaims", ignore=shutil.ignore_patterns("__pycache__"))
+    # the README's own install line, run where the clone is (uv's pip, --no-deps: the dependencies come from outer.pth)
+    subprocess.run(["uv", "pip", "install", "-q", "--no-deps", "--python", str(python), *readme_install_targets()],
+                   cwd=build, check=True)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
     return env
