@@ -278,12 +278,20 @@ def breaks(claim_id: str, device: str = "cpu"):
         def run_broken(**fixtures):
             from torchclaims.plugin import explain
 
+            import pytest
+
             found = claim(claim_id, where)
             unbroken = _unbroken(claim_id, device, where)
+            cache = getattr(fixtures["request"].config, "cache", None)
+            if not unbroken.verdict.passes:
+                # nothing works here to be broken (a CUDA checker without CUDA): a `fails` after the break
+                # would prove nothing, so the test skips, saying why; a machine where the claim holds runs it
+                _record(brk, None, cache)
+                pytest.skip(cannot_break_here(claim_id, device, unbroken))
             with _quiet_torch():
                 test(**{name: fixtures[name] for name in wanted.parameters})
                 outcome = evaluate(found, Target(device, parity=found.devices == "parity"))
-            _record(brk, changed_fields(found, unbroken, outcome), getattr(fixtures["request"].config, "cache", None))
+            _record(brk, changed_fields(found, unbroken, outcome), cache)
             assert outcome.verdict is Verdict.FAILS, (
                 f"with the behaviour broken, {claim_id} should fail, but its verdict is "
                 f"{outcome.verdict.value}:\n{explain(found, outcome)}")
@@ -295,6 +303,13 @@ def breaks(claim_id: str, device: str = "cpu"):
         return run_broken
 
     return decorate
+
+
+def cannot_break_here(claim_id: str, device: str, unbroken: Outcome) -> str:
+    """Why a break of `claim_id` cannot be checked on this machine: the claim does not pass unbroken here."""
+    why = unbroken.message.strip().splitlines()[0] if unbroken.message.strip() else "no reason given"
+    return (f"cannot break {claim_id} on this machine: unbroken on {device} its verdict is "
+            f"{unbroken.verdict.value} ({why}), so a failure after the break would prove nothing")
 
 
 def declared_breaks(tests_dir: Path) -> set[str]:
@@ -358,7 +373,8 @@ def assert_every_compared_field_varies(checker_name: str, near: str | Path | Pro
         pytest.skip("no break-it test (missing_breaks reports it)")
     constant, measured = uncovered_fields(checker_name, own, claims, cache)
     if not measured:
-        pytest.skip(f"{checker_name}: none of its broken claims passes unbroken here, so no break can vary it")
+        pytest.skip(f"{checker_name}: none of its broken claims passes unbroken on this machine (e.g. a CUDA "
+                    f"checker without CUDA), so no break can vary it here; a machine where they pass checks it")
     assert not constant, (
         f"{checker_name}: {', '.join(_field_name(field) for field in constant)} never changes under its breaks "
         f"({', '.join(brk.name.split('::')[-1] for brk in own)}): add a break that changes it, or make the "
