@@ -12,7 +12,7 @@ Each round runs, in fresh interpreters and in alternating order,
 It prints every round, the spread of each method (min..max across rounds and the IQR, in
 percent of the median), the ratio of the medians and of the fastest rounds, and the verdict:
 exit 1 if the median of the per-round (paired) ratios asv/hand is outside 1 +- 5 %.
-On a machine shared with other work use --threads 1 (see README: thread descheduling). asv imports this module while discovering benchmarks: it defines none.
+On a machine shared with other work use --threads 1 (see benchmarks/README.md). asv imports this module while discovering benchmarks: it defines none.
 """
 
 from __future__ import annotations

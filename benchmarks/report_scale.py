@@ -6,7 +6,7 @@
     python benchmarks/report_scale.py --keep /tmp/scale --reuse   # time again on the files written before
     python benchmarks/report_scale.py --real --throttle 10        # the renderer slowed 10x, standing for a loaded machine
 
-A measurement, not a test: it prints figures for the README. Results are synthetic but shaped
+A measurement, not a test: it prints figures for docs/measurements.md. Results are synthetic but shaped
 like real ones (mostly holds, some contradicted / not-run, a few fails and errors, some drift).
 Each stage is timed by the wall clock and by the process's CPU time: on a machine shared with
 other work the CPU time is the steadier figure.
