@@ -14,7 +14,7 @@ SCHEMA = "torchclaims/results/1"
 def document_records(documents: dict) -> dict:
     """The project's documents (spec.Document), as the results file carries them: the report needs no specs."""
     return {name: {key: value if isinstance(value, (str, bool, type(None))) else str(value)
-                   for key, value in asdict(doc).items() if key not in ("file", "left_out")}
+                   for key, value in asdict(doc).items() if key not in ("file", "left_out", "passages")}
             for name, doc in sorted(documents.items())}
 
 

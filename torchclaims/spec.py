@@ -36,6 +36,8 @@ class Known:
     why: str
     since: str | None = None
     torch: str | None = None  # specifier set of the torch versions this applies to
+    changed_in: str | None = None  # the torch release whose change made the document outdated
+    evidence: tuple = ()  # URLs that show the change (release notes, a PR, a docs page)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Document:
     kind: str = ""
     notes: str = ""
     left_out: tuple = ()
+    passages: tuple = ()  # {from, to, quoted_from, note}: spans of the document taken from elsewhere
     date_basis: str = ""
     date_estimated: bool = False
 
@@ -227,11 +230,19 @@ def _to_claim(path: Path, entry: dict, suites_dir: Path) -> Claim:
         says=entry["says"], check=entry.get("check", ""), expect=entry.get("expect"), devices=entry["devices"],
         args=dict(entry.get("args") or {}), torch=entry.get("torch"),
         requires=tuple(entry.get("requires") or ()), tolerance=entry.get("tolerance"),
-        known=tuple(Known(**k) for k in known), note=entry.get("note"),
-        quoted_from=dict(entry["quoted_from"]) if entry.get("quoted_from") else None,
+        known=tuple(Known(**{**k, "evidence": tuple(k.get("evidence") or ())}) for k in known), note=entry.get("note"),
+        quoted_from=_charged_source(entry.get("quoted_from")),
         file=path.name, line=getattr(entry, "line", 0), suite_path=str(suites_dir / f"{path.stem}.py"),
         snippet=_snippet(entry.get("snippet")), spec_path=shown_path(path),
     )
+
+
+def _charged_source(given) -> dict | None:
+    """The source a quote is charged to: a {name, url} mapping, or the last (earliest) of a chain."""
+    if not given:
+        return None
+    earliest = given[-1] if isinstance(given, list) else given
+    return {key: earliest[key] for key in ("name", "url") if key in earliest}
 
 
 def _snippet(given) -> dict | None:
@@ -257,7 +268,8 @@ def load_documents(specs_dir: Path, problems: list[Problem]) -> dict[str, Docume
     problems.extend(found)
     if found:
         return {}
-    return {d["file"]: Document(**{**d, "left_out": tuple(d.get("left_out") or ())}) for d in data["documents"]}
+    return {d["file"]: Document(**{**d, "left_out": tuple(d.get("left_out") or ()),
+                                       "passages": tuple(d.get("passages") or ())}) for d in data["documents"]}
 
 
 def load_catalogue(specs_dir: Path, *, checkers=None, sources_dir: Path | None = None) -> Catalogue:

@@ -325,17 +325,25 @@ def _storage_bytes(tensor) -> int:
     return storage.nbytes()
 
 
+def _first_batch_bytes(batch_size, n, features):
+    """Bytes the storage of the first batch a DataLoader yields over n float32 samples holds, as
+    collate allocated it (a batch viewing the whole data set, or widened, would hold more)."""
+    (batch,) = next(iter(DataLoader(TensorDataset(torch.randn(n, features)), batch_size=batch_size)))
+    return _storage_bytes(batch)
+
+
 @checker
-def batch_bytes(device, batch_sizes, features=10, n=100):
-    """For each batch size, the bytes of memory that the first batch a DataLoader yields over
-    n float32 samples of `features` holds: its storage, as collate allocated it (a batch that
-    viewed the whole data set, or widened its dtype, would hold more)."""
-    loader_bytes = []
-    data = torch.randn(n, features)
-    for size in batch_sizes:
-        (batch,) = next(iter(DataLoader(TensorDataset(data), batch_size=size)))
-        loader_bytes.append(_storage_bytes(batch))
-    return {"bytes": loader_bytes}
+def batch_memory(device, observe, features=10):
+    """What the memory of a DataLoader's batch depends on, as torch's collate allocates it:
+    `independent_of_data_set`: a batch of 16 holds the same bytes over a data set of 100 samples
+    as over one of 1000 (only the batch is in memory for the computation, not the data set);
+    `grows_with_batch_size`: a batch of 64 holds more than a batch of 16 of the same data set."""
+    if observe == "independent_of_data_set":
+        small, large = (_first_batch_bytes(16, n, features) for n in (100, 1000))
+        return {"batch_bytes_same_for_ten_times_the_data": small == large}
+    if observe == "grows_with_batch_size":
+        return {"batch_of_64_holds_more_than_16": _first_batch_bytes(64, 100, features) > _first_batch_bytes(16, 100, features)}
+    raise ValueError(observe)
 
 
 def _sync(device):

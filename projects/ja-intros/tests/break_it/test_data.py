@@ -160,14 +160,19 @@ def test_resize_one_pixel_short(monkeypatch):
 
 
 @breaks("data.batch-size-affects-memory")
-def test_collate_widening_to_float64(monkeypatch):
-    real = collate.default_collate
-    monkeypatch.setattr(collate, "default_collate", lambda batch: [t.double() for t in real(batch)])
+def test_dataloader_ignoring_the_batch_size(monkeypatch):
+    _dataloader_forcing(monkeypatch, batch_size=100)
 
 
 @breaks("data.batches-use-less-memory")
-def test_dataloader_loading_everything(monkeypatch):
-    _dataloader_forcing(monkeypatch, batch_size=100)
+def test_dataloader_loading_the_whole_data_set(monkeypatch):
+    real = DataLoader.__init__
+
+    def init(self, dataset, *args, **kwargs):
+        kwargs.pop("batch_size", None)
+        real(self, dataset, *args[1:], batch_size=len(dataset), **kwargs)
+
+    monkeypatch.setattr(DataLoader, "__init__", init)
 
 
 def _linear_row_by_row(monkeypatch):

@@ -93,6 +93,29 @@ def test_download_fetching_small_digits(monkeypatch):
     _download_writing(monkeypatch, np.ascontiguousarray(images[:, :20, :20]), labels)
 
 
+@breaks("datasets.mnist-download")
+def test_download_fetching_four_digits(monkeypatch):
+    images, labels = ondisk.synthetic_digits(4, seed=0)
+    _download_writing(monkeypatch, images, labels)
+
+
+@breaks("datasets.cifar10-download")
+def test_cifar_download_fetching_four_images(monkeypatch):
+    """Network allowed, but 'downloading' CIFAR-10 writes four images (read back by torchvision's own class)."""
+    import torchvision.datasets
+
+    monkeypatch.setenv("TORCHCLAIMS_NETWORK", "1")
+    images, labels = ondisk.synthetic_cifar(4)
+    local = ondisk.local_cifar10_class()
+
+    class Fetched(local):
+        def __init__(self, root, *args, download=False, **kwargs):
+            ondisk.write_cifar10(Path(root), images, labels)
+            super().__init__(root, *args, download=False, **kwargs)
+
+    monkeypatch.setattr(torchvision.datasets, "CIFAR10", Fetched)
+
+
 @breaks("datasets.mnist-input-size-784")
 def test_download_fetching_wide_digits(monkeypatch):
     images, labels = ondisk.synthetic_digits(4, seed=0)
