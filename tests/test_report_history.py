@@ -80,13 +80,26 @@ def test_errata_say_one_of_three_things_about_when_written(tmp_path):
     assert dating(history, "new.txt.late", "cpu", "2024-11-28")["kind"] == "unchecked"
 
 
-def test_errata_items_carry_since_and_when_written(tmp_path):
+def test_errata_items_carry_their_class_and_what_it_rests_on(tmp_path):
     pages = {page["source"]: page for page in history_report(tmp_path).errata}
     [item] = [i for i in pages["new.txt"]["items"] if i["claim"] == "new.txt.sgd"]
-    assert item["dating"] == [{"device": "", "since": "2.0.0", "kind": "wrong", "written": "2.5.1",
-                               "text": "wrong when written (torch 2.5.1, current on 2024-11-28)"}]
-    assert pages["mid.txt"]["items"][0]["dating"][0]["kind"] == "changed"
-    assert pages["old.txt"]["items"][0]["dating"][0]["kind"] == "older"
+    # written on 2.5.1, wrong there: a mistake, measured
+    assert (item["class"], item["written"]) == ("mistake", "2.5.1")
+    assert item["basis"] == "wrong on torch 2.5.1, current when the document was written (2024-11-28)"
+    # written on 1.13.1, held there, changed in 2.0.0: outdated, measured
+    [mid] = pages["mid.txt"]["items"]
+    assert (mid["class"], mid["changed_in"], mid["measured"], mid["inferred"]) == ("outdated", "2.0.0", True, False)
+    # older than every release checked, held on the oldest and changed later: outdated, inferred, and said so
+    [old] = pages["old.txt"]["items"]
+    assert (old["class"], old["changed_in"], old["inferred"]) == ("outdated", "2.0.0", True)
+    assert "it held there and torch changed in 2.0.0: that it held when written too is inferred" in old["basis"]
+    # first checkable on 2.14.1, after the document: wrong on every release checked and nothing cited, a mistake
+    [late] = [i for i in pages["new.txt"]["items"] if i["claim"] == "new.txt.late"]
+    assert late["class"] == "mistake"
+    assert late["basis"] == ("written 2024-11-28, when torch 2.5.1 was current, older than torch 2.14.1; wrong on every "
+                             "release checked (torch 2.14.1 to the newest) and nothing cited says torch changed")
+    assert pages["new.txt"]["counts"] == {"mistake": 2, "outdated": 0, "undated": 0, "changes": 0, "cited": 0,
+                                          "cited_mistake": 0, "unreviewed": 0}
 
 
 def test_every_claim_has_a_strip_with_one_cell_per_release_line(tmp_path):
@@ -126,8 +139,9 @@ def test_the_page_shows_the_history_and_stays_self_contained(tmp_path):
     history = history_file(tmp_path, history_claims(), history_changes())
     assert main(["report", str(newest_results(tmp_path)), "--history", str(history), "-o", str(out)]) == 0
     page = Page(out.read_text(encoding="utf-8"))
-    for needle in ("Changes by release", "Shelf life", "torch 2.0.0", "since torch 2.0.0",
-                   "wrong when written (torch 2.5.1, current on 2024-11-28)", "older than every checked release"):
+    for needle in ("Changes by release", "Shelf life", "torch 2.0.0", "mistake when written", "outdated: torch changed",
+                   "Why a mistake: wrong on torch 2.5.1, current when the document was written (2024-11-28)",
+                   "What changed since it was written: written 2018-12, older than every release listed"):
         assert needle in page.all_text, needle
     assert page.data["lines"] == ["1.13.1", "2.0.1", "2.14.1"]
     [sgd] = [c for c in page.data["claims"] if c["id"] == "new.txt.sgd"]
@@ -205,7 +219,7 @@ def test_errors_of_a_cited_source_are_kept_apart_and_not_charged_to_the_author(t
         (cited["name"], cited["url"], ["docs.mistake"])]
     html, _ = write_report([tmp_path / "r.json"], tmp_path / "c.html", specs_dir=None)
     text = Page(html.read_text(encoding="utf-8")).all_text
-    assert f"Errors in the cited source: {cited['name']}" in text and "not the document author's" in text
+    assert f"Words of {cited['name']}" in text and "not to the document's author" in text
 
 
 def test_an_erratum_marks_the_keys_that_differ():
