@@ -127,8 +127,9 @@ def classify_device(history: History | None, claim: str, device: str, date: str,
         found = _cited_only(cited, written, when, evidence)
         if found is not None:
             return found
-        return Classed(MISTAKE, f"{before}; wrong on every release checked (torch {oldest} to "
-                                f"{decided[-1].until or 'the newest'}) and nothing cited says torch changed",
+        newest = history.lines[-1] if history.lines else decided[-1].since
+        return Classed(MISTAKE, f"{before}; wrong on every release checked (torch {oldest} to {newest}) "
+                                "and nothing cited says torch changed",
                        written=written, evidence=evidence)
     return Classed(UNDATED, f"{before}; it was already wrong on torch {oldest} but not on every release checked, "
                             "so whether it held when written is not known", written=written, evidence=evidence)

@@ -261,7 +261,7 @@ def grouped(items: list[dict]) -> list[dict]:
     groups: dict[tuple, dict] = {}
     for item in items:
         if item["class"] == "outdated":
-            how = tuple(item["evidence"]) or item["findings"][0]["observed"]
+            how = tuple(item["evidence"]) or _behaviour(item["findings"][0]["observed"])
             key = ("outdated", item["changed_in"], how)
         else:
             key = (item["class"], item["key"])
@@ -269,6 +269,25 @@ def grouped(items: list[dict]) -> list[dict]:
                                         "measured": item["measured"], "key": item["key"], "items": []})
         group["items"].append(item)
     return sorted(groups.values(), key=lambda g: (CLASS_ORDER[g["class"]], hist._version(g["changed_in"] or "0"), g["key"]))
+
+
+def _behaviour(observed: str) -> tuple:
+    """What torch does now, as the distinct values it shows: "none", ["none"] and {"grad": "none"} are one behaviour
+    (two checkers of one change shape their observations differently)."""
+    try:
+        value = json.loads(observed)
+    except (TypeError, ValueError):
+        return (observed,)
+    leaves, stack = set(), [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        else:
+            leaves.add(json.dumps(item))
+    return tuple(sorted(leaves))
 
 
 def _count(items: list[dict]) -> dict:
@@ -477,3 +496,13 @@ def build(runs: list[Run], merged: Merged, documents: dict[str, Document] | None
                  for group in hist.changes_by_release(h, documents, (lambda p: lambda c: f"{p}:{c}")(h.project)
                                                       if several else (lambda c: c))],
         shelf=shelf(histories, documents))
+
+
+def errata_pages(merged: Merged, documents: dict[str, Document], histories: list[hist.History]) -> tuple[str | None, list[dict]]:
+    """Only the errata (for `torchclaims errata`): the newest torch checked, and per document its classed errata."""
+    history_of = _histories(histories) if histories else (lambda project: None)
+    envs = [e["env"] for e in merged.envs]
+    newest = newest_torch(merged.envs)
+    on_newest = {e["env"] for e in merged.envs if torch_version(e["torch"]).base_version == newest}
+    rows = _rows(merged, envs, on_newest, Counter())
+    return newest, errata(rows, envs, newest, documents, history_of)
