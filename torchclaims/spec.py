@@ -169,6 +169,9 @@ def _schema_problems(path: Path, document, kind: str) -> list[Problem]:
     validator = jsonschema.Draft202012Validator(_schema(kind))
     problems = []
     for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
+        if error.validator == "oneOf" and error.context:   # say which field of the alternative of its type is wrong
+            fitting = [e for e in error.context if not (e.validator == "type" and e.absolute_path == error.absolute_path)]
+            error = max(fitting, key=lambda e: len(e.absolute_path)) if fitting else error
         where = list(error.absolute_path)
         claim_id = None
         if kind == "spec" and len(where) >= 2 and where[0] == "claims" and isinstance(where[1], int):
