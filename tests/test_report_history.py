@@ -92,12 +92,13 @@ def test_errata_items_carry_their_class_and_what_it_rests_on(tmp_path):
     # older than every release checked, held on the oldest and changed later: outdated, inferred, and said so
     [old] = pages["old.txt"]["items"]
     assert (old["class"], old["changed_in"], old["inferred"]) == ("outdated", "2.0.0", True)
-    assert "it held there and torch changed in 2.0.0: that it held when written too is inferred" in old["basis"]
+    assert "it held there and torch changed in 2.0.0. That it held when written too is an inference" in old["basis"]
     # first checkable on 2.14.1, after the document: wrong on every release checked and nothing cited, a mistake
     [late] = [i for i in pages["new.txt"]["items"] if i["claim"] == "new.txt.late"]
     assert late["class"] == "mistake"
-    assert late["basis"] == ("written 2024-11-28, when torch 2.5.1 was current, older than torch 2.14.1; wrong on every "
-                             "release checked (torch 2.14.1 to the newest) and nothing cited says torch changed")
+    assert late["basis"] == ("written 2024-11-28 on torch 2.5.1, before torch 2.14.1, the oldest release checked for "
+                             "this claim; wrong on every release checked (torch 2.14.1 to 2.14.1), and nothing cited "
+                             "says torch changed")
     assert pages["new.txt"]["counts"] == {"mistake": 2, "outdated": 0, "undated": 0, "changes": 0, "cited": 0,
                                           "cited_mistake": 0, "unreviewed": 0}
 
@@ -141,7 +142,7 @@ def test_the_page_shows_the_history_and_stays_self_contained(tmp_path):
     page = Page(out.read_text(encoding="utf-8"))
     for needle in ("Changes by release", "Shelf life", "torch 2.0.0", "mistake when written", "outdated: torch changed",
                    "Why a mistake: wrong on torch 2.5.1, current when the document was written (2024-11-28)",
-                   "What changed since it was written: written 2018-12, older than every release listed"):
+                   "What changed since it was written: written 2018-12, before every release listed"):
         assert needle in page.all_text, needle
     assert page.data["lines"] == ["1.13.1", "2.0.1", "2.14.1"]
     [sgd] = [c for c in page.data["claims"] if c["id"] == "new.txt.sgd"]

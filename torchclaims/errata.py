@@ -117,18 +117,19 @@ def classify_device(history: History | None, claim: str, device: str, date: str,
                                  f"torch changed in {since}", changed_in=since, measured=True, written=written,
                        evidence=evidence)
     # the document predates every release the claim was checked on
-    before = (f"written {when}, when torch {written} was current, older than torch {oldest}" if written
-              else f"written {when}, older than every release listed and than torch {oldest}")
+    before = (f"written {when} on torch {written}, before torch {oldest}, the oldest release checked for this claim"
+              if written else f"written {when}, before every release listed, so before torch {oldest}, the oldest "
+                              "release checked for this claim")
     if decided[0].verdict == "holds" and since is not None:
-        return Classed(OUTDATED, f"{before}, the oldest release checked for it; it held there and torch changed in "
-                                 f"{since}: that it held when written too is inferred (nothing shows an earlier change)",
+        return Classed(OUTDATED, f"{before}; it held there and torch changed in {since}. That it held when written "
+                                 "too is an inference: nothing shows an earlier change",
                        changed_in=since, measured=True, inferred=True, written=written, evidence=evidence)
     if all(i.verdict in WRONG for i in decided):
         found = _cited_only(cited, written, when, evidence)
         if found is not None:
             return found
         newest = history.lines[-1] if history.lines else decided[-1].since
-        return Classed(MISTAKE, f"{before}; wrong on every release checked (torch {oldest} to {newest}) "
+        return Classed(MISTAKE, f"{before}; wrong on every release checked (torch {oldest} to {newest}), "
                                 "and nothing cited says torch changed",
                        written=written, evidence=evidence)
     return Classed(UNDATED, f"{before}; it was already wrong on torch {oldest} but not on every release checked, "
