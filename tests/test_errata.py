@@ -211,3 +211,22 @@ def test_the_committed_histories_give_classes(project, capsys):
     found = [e for d in data["documents"] for e in d["errata"]]
     assert found and {e["class"] for e in found} <= {"mistake", "outdated", "undated"}
     assert all(e["basis"] for e in found)
+
+
+def test_the_history_data_carries_each_erratums_class(tmp_path):
+    from tests.history_data import RELEASES
+    from torchclaims.history.timeline import build_history
+    from torchclaims.results import write_results
+
+    documents = {"doc.txt": {"title": "T", "date": "2020-04-15", "language": "en"}}
+    paths = []
+    for torch, verdict, observed in (("1.0.1", "holds", 1), ("1.1.1", "holds", 1), ("1.2.0", "contradicted", 2),
+                                     ("1.3.1", "contradicted", 2)):
+        records = [record("t.changed", verdict, source="doc.txt", expected=1, observed=observed),
+                   record("t.always", "contradicted", source="doc.txt", expected=1, observed=2)]
+        paths.append(write_results(tmp_path / f"results-torch-{torch}.json", {"torch": torch}, records, documents))
+    history = build_history(paths, RELEASES)
+    found = {c["claim"]: c.get("erratum") for c in history["claims"]}
+    assert found["t.changed"]["class"] == "outdated" and found["t.changed"]["changed_in"] == "1.2.0"
+    assert found["t.changed"]["written"] == "1.1.1" and found["t.changed"]["measured"]
+    assert found["t.always"]["class"] == "mistake"

@@ -93,6 +93,11 @@ def read_history(path: Path) -> History:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     if data.get("schema") != SCHEMA:
         raise ValueError(f"{path}: not a torchclaims history file (schema {data.get('schema')!r}, expected {SCHEMA!r})")
+    return history_from(data)
+
+
+def history_from(data: dict) -> History:
+    """A history document (as read from history.json, or as timeline.build_history makes it) for the report."""
     history = History(project=str((data.get("project") or {}).get("name") or ""),
                       releases=[dict(r) for r in data.get("releases") or []],
                       changes=[dict(c) for c in data.get("changes") or []])
