@@ -76,6 +76,8 @@ def test_undated_says_why(tmp_path):
     # no history at all: only a citation could date it
     assert classify_device(None, "changed", "cpu", "2023-01").kind == "undated"
     assert classify_device(None, "changed", "cpu", "2018-12", cited=Cited("2.0.0", (PR,))).kind == "outdated"
+    # without a history the release list still dates the document: a change cited before it is a mistake
+    assert classify_device(None, "changed", "cpu", "2024-11-28", cited=Cited("2.0.0", (PR,))).kind == "mistake"
     # devices that disagree: undated, and each device's class is kept
     history = history_of(tmp_path, changed=HELD_THEN_CHANGED)
     history.intervals[("changed", "cuda")] = history.intervals[("changed", "cpu")][1:]

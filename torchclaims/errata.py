@@ -94,7 +94,7 @@ def classify_device(history: History | None, claim: str, device: str, date: str,
         return Classed(UNDATED, "the document has no date, so the torch current when it was written is unknown",
                        evidence=evidence)
     intervals = history.intervals.get((claim, device)) if history is not None else None
-    written = written_on(date, history) if history is not None else None
+    written = _written(date, history)
     when = _date_words(date, estimated)
     decided = [i for i in intervals or [] if i.verdict in DECIDED]
     if not decided:
@@ -134,6 +134,18 @@ def classify_device(history: History | None, claim: str, device: str, date: str,
                        written=written, evidence=evidence)
     return Classed(UNDATED, f"{before}; it was already wrong on torch {oldest} but not on every release checked, "
                             "so whether it held when written is not known", written=written, evidence=evidence)
+
+
+def _written(date: str, history: History | None) -> str | None:
+    """The torch current on the document's date: from the release list, and the history's releases where there is one."""
+    if history is not None:
+        return written_on(date, history)
+    from torchclaims.releases import current_on
+    from torchclaims.report.history import first_day
+
+    day = first_day(date)
+    current = current_on(day) if day else None
+    return current.torch if current else None
 
 
 def _cited_only(cited: Cited, written: str | None, when: str, evidence: list[str]) -> Classed | None:
