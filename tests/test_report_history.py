@@ -10,7 +10,7 @@ from torchclaims import spec
 from torchclaims.cli import main, report_beside
 from torchclaims.paths import DEFAULT_PROJECT
 from torchclaims.report.build import build, compared
-from torchclaims.report.history import dating, first_day, read_history, written_on
+from torchclaims.report.history import first_day, read_history, written_on
 from torchclaims.report.load import load_runs, merge
 from torchclaims.report.write import documents_of, write_report
 
@@ -63,21 +63,6 @@ def test_a_document_date_maps_to_the_release_current_then(tmp_path):
     assert written_on("2024-11-28", history) == "2.5.1"
     assert written_on("2023-01", history) == "1.13.1"
     assert written_on("2018-12", history) is None     # older than every release listed
-
-
-def test_errata_say_one_of_three_things_about_when_written(tmp_path):
-    history = read_history(history_file(tmp_path, history_claims()))
-    wrong = dating(history, "new.txt.sgd", "cpu", "2024-11-28")
-    assert wrong["since"] == "2.0.0" and wrong["kind"] == "wrong"
-    assert wrong["text"] == "wrong when written (torch 2.5.1, current on 2024-11-28)"
-    changed = dating(history, "mid.txt.sgd", "cpu", "2023-01", estimated=True)
-    assert changed["text"] == ("true when written (torch 1.13.1, current on 2023-01 (date estimated)), "
-                               "changed in torch 2.0.0")
-    older = dating(history, "old.txt.sgd", "cpu", "2018-12")
-    assert older["kind"] == "older"
-    assert older["text"] == "older than every checked release: written 2018-12, before torch 1.13.1; not checked"
-    # not checkable when written (not-run there): said so, not called an author's mistake
-    assert dating(history, "new.txt.late", "cpu", "2024-11-28")["kind"] == "unchecked"
 
 
 def test_errata_items_carry_their_class_and_what_it_rests_on(tmp_path):
