@@ -17,6 +17,7 @@ Pure functions over report.history.History: the report, `torchclaims errata` and
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field
 
 from torchclaims.report.history import DECIDED, WRONG, History, _version, wrong_since, written_on
@@ -140,12 +141,25 @@ def _written(date: str, history: History | None) -> str | None:
     """The torch current on the document's date: from the release list, and the history's releases where there is one."""
     if history is not None:
         return written_on(date, history)
+    return _written_by_list(date)
+
+
+@functools.lru_cache(maxsize=None)
+def _written_by_list(date: str) -> str | None:
+    """The torch current on a date by the release list alone (read once: a report asks for each erratum)."""
     from torchclaims.releases import current_on
     from torchclaims.report.history import first_day
 
     day = first_day(date)
-    current = current_on(day) if day else None
+    current = current_on(day, _releases()) if day else None
     return current.torch if current else None
+
+
+@functools.lru_cache(maxsize=1)
+def _releases():
+    from torchclaims.releases import load_releases
+
+    return load_releases()
 
 
 def _cited_only(cited: Cited, written: str | None, when: str, evidence: list[str]) -> Classed | None:
