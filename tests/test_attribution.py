@@ -130,6 +130,8 @@ def test_text_a_yaml_comment_cut_is_refused_and_the_message_says_to_quote_it(tmp
     check: c
     expect: 1
     devices: cpu   # a comment after a value that is not prose is fine
+    args:
+      name: resnet18   # and in a checker's arguments too
   - id: t.kept
     source: doc.txt
     quote: "Call zero_grad first. # 勾配をゼロに初期化"

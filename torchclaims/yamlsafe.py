@@ -82,17 +82,19 @@ def load(text: str):
         loader.dispose()
 
 
-def cut_fields(document, keys, path=()) -> list[tuple[tuple, str]]:
-    """(path, comment) of each value under one of `keys` that a comment on its line cut short, anywhere in `document`."""
+def cut_fields(document, keys, skip=(), path=()) -> list[tuple[tuple, str]]:
+    """(path, comment) of each value under one of `keys` that a comment on its line cut short, anywhere in `document`
+    but under the keys in `skip` (data, not prose: a checker's args, an expected value)."""
     found = []
     if isinstance(document, dict):
         for key, value in document.items():
             if key in keys and key in getattr(document, "cut", {}):
                 found.append(((*path, key), document.cut[key]))
-            found += cut_fields(value, keys, (*path, key))
+            if key not in skip:
+                found += cut_fields(value, keys, skip, (*path, key))
     elif isinstance(document, list):
         for index, value in enumerate(document):
-            found += cut_fields(value, keys, (*path, index))
+            found += cut_fields(value, keys, skip, (*path, index))
     return found
 
 
