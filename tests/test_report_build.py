@@ -54,9 +54,15 @@ def test_errata_list_what_each_document_gets_wrong_on_the_newest_torch(tmp_path)
     [changed] = pages["000_doc.txt"]["items"]   # t.old-wrong was wrong on 2.9.1 only: not an erratum now
     assert changed["claim"] == "t.changed"
     assert changed["findings"] == [{"verdict": "contradicted", "expected": "1", "observed": "3", "why": "torch 2.14 returns 3",
-                                    "envs": [NEW], "rows": None}]
+                                    "envs": [NEW], "rows": None, "nothing_observed": False}]
     assert changed["expected"] == "1"
-    assert pages["001_doc.txt"]["items"][0]["findings"][0]["verdict"] == "fails"
+    # no history, no date: the erratum is undated, and says why
+    assert changed["class"] == "undated" and "no date" in changed["basis"]
+    # a claim that fails is not an erratum: it is listed apart, not yet reviewed, with its comparison
+    assert pages["001_doc.txt"]["items"] == [] and pages["001_doc.txt"]["counts"]["mistake"] == 0
+    [unreviewed] = pages["001_doc.txt"]["unreviewed"]
+    assert unreviewed["claim"] == "t.broken" and unreviewed["findings"][0]["verdict"] == "fails"
+    assert (unreviewed["findings"][0]["expected"], unreviewed["findings"][0]["observed"]) == ('"y"', '"x"')
     assert pages["000_doc.txt"]["title"] == "PyTorch基礎"
 
 

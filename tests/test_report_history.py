@@ -10,7 +10,7 @@ from torchclaims import spec
 from torchclaims.cli import main, report_beside
 from torchclaims.paths import DEFAULT_PROJECT
 from torchclaims.report.build import build, compared
-from torchclaims.report.history import dating, first_day, read_history, written_on
+from torchclaims.report.history import first_day, read_history, written_on
 from torchclaims.report.load import load_runs, merge
 from torchclaims.report.write import documents_of, write_report
 
@@ -65,28 +65,27 @@ def test_a_document_date_maps_to_the_release_current_then(tmp_path):
     assert written_on("2018-12", history) is None     # older than every release listed
 
 
-def test_errata_say_one_of_three_things_about_when_written(tmp_path):
-    history = read_history(history_file(tmp_path, history_claims()))
-    wrong = dating(history, "new.txt.sgd", "cpu", "2024-11-28")
-    assert wrong["since"] == "2.0.0" and wrong["kind"] == "wrong"
-    assert wrong["text"] == "wrong when written (torch 2.5.1, current on 2024-11-28)"
-    changed = dating(history, "mid.txt.sgd", "cpu", "2023-01", estimated=True)
-    assert changed["text"] == ("true when written (torch 1.13.1, current on 2023-01 (date estimated)), "
-                               "changed in torch 2.0.0")
-    older = dating(history, "old.txt.sgd", "cpu", "2018-12")
-    assert older["kind"] == "older"
-    assert older["text"] == "older than every checked release: written 2018-12, before torch 1.13.1; not checked"
-    # not checkable when written (not-run there): said so, not called an author's mistake
-    assert dating(history, "new.txt.late", "cpu", "2024-11-28")["kind"] == "unchecked"
-
-
-def test_errata_items_carry_since_and_when_written(tmp_path):
+def test_errata_items_carry_their_class_and_what_it_rests_on(tmp_path):
     pages = {page["source"]: page for page in history_report(tmp_path).errata}
     [item] = [i for i in pages["new.txt"]["items"] if i["claim"] == "new.txt.sgd"]
-    assert item["dating"] == [{"device": "", "since": "2.0.0", "kind": "wrong", "written": "2.5.1",
-                               "text": "wrong when written (torch 2.5.1, current on 2024-11-28)"}]
-    assert pages["mid.txt"]["items"][0]["dating"][0]["kind"] == "changed"
-    assert pages["old.txt"]["items"][0]["dating"][0]["kind"] == "older"
+    # written on 2.5.1, wrong there: a mistake, measured
+    assert (item["class"], item["written"]) == ("mistake", "2.5.1")
+    assert item["basis"] == "wrong on torch 2.5.1, current when the document was written (2024-11-28)"
+    # written on 1.13.1, held there, changed in 2.0.0: outdated, measured
+    [mid] = pages["mid.txt"]["items"]
+    assert (mid["class"], mid["changed_in"], mid["measured"], mid["inferred"]) == ("outdated", "2.0.0", True, False)
+    # older than every release checked, held on the oldest and changed later: outdated, inferred, and said so
+    [old] = pages["old.txt"]["items"]
+    assert (old["class"], old["changed_in"], old["inferred"]) == ("outdated", "2.0.0", True)
+    assert "it held there and torch changed in 2.0.0. That it held when written too is an inference" in old["basis"]
+    # first checkable on 2.14.1, after the document: wrong on every release checked and nothing cited, a mistake
+    [late] = [i for i in pages["new.txt"]["items"] if i["claim"] == "new.txt.late"]
+    assert late["class"] == "mistake"
+    assert late["basis"] == ("written 2024-11-28 on torch 2.5.1, before torch 2.14.1, the oldest release checked for "
+                             "this claim; wrong on every release checked (torch 2.14.1 to 2.14.1), and nothing cited "
+                             "says torch changed")
+    assert pages["new.txt"]["counts"] == {"mistake": 2, "outdated": 0, "undated": 0, "changes": 0, "cited": 0,
+                                          "cited_mistake": 0, "unreviewed": 0}
 
 
 def test_every_claim_has_a_strip_with_one_cell_per_release_line(tmp_path):
@@ -126,8 +125,9 @@ def test_the_page_shows_the_history_and_stays_self_contained(tmp_path):
     history = history_file(tmp_path, history_claims(), history_changes())
     assert main(["report", str(newest_results(tmp_path)), "--history", str(history), "-o", str(out)]) == 0
     page = Page(out.read_text(encoding="utf-8"))
-    for needle in ("Changes by release", "Shelf life", "torch 2.0.0", "since torch 2.0.0",
-                   "wrong when written (torch 2.5.1, current on 2024-11-28)", "older than every checked release"):
+    for needle in ("Changes by release", "Shelf life", "torch 2.0.0", "mistake when written", "outdated: torch changed",
+                   "Why a mistake: wrong on torch 2.5.1, current when the document was written (2024-11-28)",
+                   "What changed since it was written: written 2018-12, before every release listed"):
         assert needle in page.all_text, needle
     assert page.data["lines"] == ["1.13.1", "2.0.1", "2.14.1"]
     [sgd] = [c for c in page.data["claims"] if c["id"] == "new.txt.sgd"]
@@ -205,7 +205,7 @@ def test_errors_of_a_cited_source_are_kept_apart_and_not_charged_to_the_author(t
         (cited["name"], cited["url"], ["docs.mistake"])]
     html, _ = write_report([tmp_path / "r.json"], tmp_path / "c.html", specs_dir=None)
     text = Page(html.read_text(encoding="utf-8")).all_text
-    assert f"Errors in the cited source: {cited['name']}" in text and "not the document author's" in text
+    assert f"Words of {cited['name']}" in text and "not to the document's author" in text
 
 
 def test_an_erratum_marks_the_keys_that_differ():

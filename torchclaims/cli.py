@@ -1,4 +1,4 @@
-"""The `torchclaims` command: init, run, list, validate, report, history, bench-compare, bench-machine."""
+"""The `torchclaims` command: init, run, list, validate, report, history, errata, bench-compare, bench-machine."""
 
 from __future__ import annotations
 
@@ -143,6 +143,12 @@ def cmd_history(args, _extra) -> int:
     return history(args)
 
 
+def cmd_errata(args, _extra) -> int:
+    from torchclaims.errata_command import errata
+
+    return errata(args)
+
+
 def cmd_init(args, _extra) -> int:
     from torchclaims.init import scaffold
 
@@ -238,6 +244,14 @@ def build_parser() -> argparse.ArgumentParser:
                     "per release, removed after its run), pin each change to the first release with it, "
                     "and write one results file per release and history.json. With --merge, only build "
                     "history.json from results files.")), cmd_history)
+
+    from torchclaims.errata_command import add_errata_parser
+
+    add_errata_parser(commands.add_parser(
+        "errata", help="each document's errata, classed: mistake, outdated or undated (from the committed history)",
+        description="Print each document's errata on the newest torch of the project's release history, classed as "
+                    "a mistake when written, outdated (torch changed) or undated, and charged to the words' earliest "
+                    "author. Works from the committed history and results files; no run."), cmd_errata)
 
     compare = commands.add_parser("bench-compare", help="CPU vs CUDA times from asv's results: table, CSV, HTML, PNG")
     compare.add_argument("--results-dir", default=".asv/results", help="asv's results directory (default: %(default)s)")

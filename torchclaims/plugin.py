@@ -240,7 +240,7 @@ def explain(claim: Claim, outcome: Outcome) -> str:
         (f"  check     {claim.source}: code block {claim.snippet['block']!r} run as printed"
          + (f", after blocks {claim.snippet['after']}" if claim.snippet["after"] else "") if claim.is_snippet
          else f"  check     suites/{claim.topic}.py::{claim.check}({_args(claim.args)})"),
-        *([f"  cited     {claim.quoted_from.get('name')} {claim.quoted_from.get('url') or ''}".rstrip()]
+        *([f"  cited     {chain_text(claim.quoted_from)}: {claim.quoted_from[-1].get('url') or ''}".rstrip()]
           if claim.quoted_from else []),
         f"  expected  {json.dumps(outcome.expected, ensure_ascii=False)}",
         f"  observed  {json.dumps(outcome.observed, ensure_ascii=False)}",
@@ -319,6 +319,13 @@ class ResultsRecorder:
         catalogue = self.config.stash.get(CATALOGUE, None)
         if PROJECT in self.config.stash:
             run["project"] = self.config.stash[PROJECT].info()
+        if catalogue:  # the errata's facts: the effective chain (passages included) and the cited change
+            from torchclaims.errata import record_facts
+
+            claims = catalogue.by_id()
+            for record in self.records.values():
+                if (claim := claims.get(record.get("claim"))) is not None:
+                    record.update(record_facts(claim, record, str(run.get("torch") or "0")))
         self.path = write_results(Path(self.config.getoption("--results")), run, list(self.records.values()),
                                   documents=document_records(catalogue.documents) if catalogue else None)
         if not self.config.getoption("--no-report"):

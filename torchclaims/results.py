@@ -13,8 +13,9 @@ SCHEMA = "torchclaims/results/1"
 
 def document_records(documents: dict) -> dict:
     """The project's documents (spec.Document), as the results file carries them: the report needs no specs."""
-    return {name: {key: value if isinstance(value, (str, bool, type(None))) else str(value)
-                   for key, value in asdict(doc).items() if key not in ("file", "left_out", "passages")}
+    return {name: {key: value if isinstance(value, (str, bool, type(None))) or key == "borrowed" else str(value)
+                   for key, value in asdict(doc).items()
+                   if key not in ("file", "left_out", "passages") and not (key == "borrowed" and value is None)}
             for name, doc in sorted(documents.items())}
 
 

@@ -20,10 +20,14 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from torchclaims import yamlsafe
+from torchclaims.passages import chain_of, document_share, inherited, locate, shares
 from torchclaims.paths import SCHEMAS_DIR
 
 SOURCES_FILE = "sources.yaml"
 # A parity claim predicts that the accelerator observes what the CPU observes.
+# Prose fields, where a comment after a plain scalar (`says: a # b`) silently cuts the text.
+TEXT_FIELDS = frozenset({"quote", "says", "why", "note", "name", "from", "to", "title", "notes", "date_basis", "description"})
+DATA_FIELDS = frozenset({"args", "expect", "observed", "snippet", "tolerance"})   # plain data: a comment there is a comment
 PARITY_EXPECT = "same-as-cpu"
 SCHEMA_FILES = {"spec": "spec.schema.json", "sources": "sources.schema.json"}
 
@@ -36,8 +40,8 @@ class Known:
     why: str
     since: str | None = None
     torch: str | None = None  # specifier set of the torch versions this applies to
-    changed_in: str | None = None  # the torch release whose change made the document outdated
-    evidence: tuple = ()  # URLs that show the change (release notes, a PR, a docs page)
+    changed_in: str | None = None  # the release where torch changed (the document is outdated, not wrong)
+    evidence: tuple[str, ...] = ()  # URLs showing that change: release notes, a PR, a docs page
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,8 @@ class Claim:
     tolerance: dict | None = None
     known: tuple[Known, ...] = ()
     note: str | None = None
-    quoted_from: dict | None = None  # {name, url}: the quote is the document citing this source
+    quoted_from: list | None = None  # chain of {name, url, how}, immediate source first: whose words these are
+    quoted_via: str = ""  # "claim": its own quoted_from; "passage": inherited from a passage of its document
     file: str = ""
     line: int = 0
     suite_path: str = ""  # the suite that holds the checker (suites/<topic>.py)
@@ -86,9 +91,8 @@ class Document:
     kind: str = ""
     notes: str = ""
     left_out: tuple = ()
-    passages: tuple = ()  # {from, to, quoted_from, note}: spans of the document taken from elsewhere
-    date_basis: str = ""
-    date_estimated: bool = False
+    passages: tuple = ()  # spans from elsewhere: {from, to, quoted_from, note}
+    borrowed: dict | None = None  # how much comes from elsewhere (passages.document_share), where measured
 
 
 def shown_path(path: Path | str) -> str:
@@ -166,6 +170,9 @@ def _schema_problems(path: Path, document, kind: str) -> list[Problem]:
     validator = jsonschema.Draft202012Validator(_schema(kind))
     problems = []
     for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
+        if error.validator == "oneOf" and error.context:   # say which field of the alternative of its type is wrong
+            fitting = [e for e in error.context if not (e.validator == "type" and e.absolute_path == error.absolute_path)]
+            error = max(fitting, key=lambda e: len(e.absolute_path)) if fitting else error
         where = list(error.absolute_path)
         claim_id = None
         if kind == "spec" and len(where) >= 2 and where[0] == "claims" and isinstance(where[1], int):
@@ -231,18 +238,10 @@ def _to_claim(path: Path, entry: dict, suites_dir: Path) -> Claim:
         args=dict(entry.get("args") or {}), torch=entry.get("torch"),
         requires=tuple(entry.get("requires") or ()), tolerance=entry.get("tolerance"),
         known=tuple(Known(**{**k, "evidence": tuple(k.get("evidence") or ())}) for k in known), note=entry.get("note"),
-        quoted_from=_charged_source(entry.get("quoted_from")),
+        quoted_from=chain_of(entry.get("quoted_from")) or None, quoted_via="claim" if entry.get("quoted_from") else "",
         file=path.name, line=getattr(entry, "line", 0), suite_path=str(suites_dir / f"{path.stem}.py"),
         snippet=_snippet(entry.get("snippet")), spec_path=shown_path(path),
     )
-
-
-def _charged_source(given) -> dict | None:
-    """The source a quote is charged to: a {name, url} mapping, or the last (earliest) of a chain."""
-    if not given:
-        return None
-    earliest = given[-1] if isinstance(given, list) else given
-    return {key: earliest[key] for key in ("name", "url") if key in earliest}
 
 
 def _snippet(given) -> dict | None:
@@ -264,12 +263,33 @@ def load_documents(specs_dir: Path, problems: list[Problem]) -> dict[str, Docume
     data = _parse(path, problems)
     if data is None:
         return {}
-    found = _schema_problems(path, data, "sources")
+    found = _schema_problems(path, data, "sources") + cut_problems(path, data)
     problems.extend(found)
     if found:
         return {}
     return {d["file"]: Document(**{**d, "left_out": tuple(d.get("left_out") or ()),
-                                       "passages": tuple(d.get("passages") or ())}) for d in data["documents"]}
+                                   "passages": tuple(d.get("passages") or ())}) for d in data["documents"]}
+
+
+def cut_problems(path: Path, data) -> list[Problem]:
+    """Prose fields whose text a YAML comment on the same line cut off: what loads differs from what the line shows."""
+    problems = []
+    for where, comment in yamlsafe.cut_fields(data, TEXT_FIELDS, skip=DATA_FIELDS):
+        claim_id = None
+        if len(where) > 2 and where[0] == "claims" and isinstance(where[1], int):
+            entry = data["claims"][where[1]]
+            claim_id = entry.get("id") if isinstance(entry.get("id"), str) else f"#{where[1] + 1}"
+        field_path = ".".join(str(p) for p in (where[2:] if claim_id else where))
+        problems.append(Problem(shown_path(path), yamlsafe.line_of(data, list(where)), claim_id, field_path,
+                                f"a YAML comment cuts this text short: it loads as {_value_at(data, where)!r} and "
+                                f"drops {comment!r}; quote the string (\"...\", or a | block) to keep all of it"))
+    return problems
+
+
+def _value_at(data, where):
+    for step in where:
+        data = data[step]
+    return data
 
 
 def load_catalogue(specs_dir: Path, *, checkers=None, sources_dir: Path | None = None) -> Catalogue:
@@ -287,7 +307,7 @@ def load_catalogue(specs_dir: Path, *, checkers=None, sources_dir: Path | None =
         data = _parse(path, problems)
         if data is None:
             continue
-        found = _schema_problems(path, data, "spec")
+        found = _schema_problems(path, data, "spec") + cut_problems(path, data)
         problems.extend(found)
         if found:
             continue
@@ -302,9 +322,41 @@ def load_catalogue(specs_dir: Path, *, checkers=None, sources_dir: Path | None =
 
         problems.extend(quote_problems(claims, sources_dir, documents, specs_dir / SOURCES_FILE))
         problems.extend(snippet_problems(claims, sources_dir))
+        claims, documents = with_passages(claims, documents, Path(sources_dir), specs_dir / SOURCES_FILE, problems)
+    else:   # no documents here: passages are listed, not measured, and claims inherit nothing
+        documents = {name: replace(d, borrowed=document_share(d, None)) if d.passages else d
+                     for name, d in documents.items()}
     if problems:
         raise SpecError(problems)
     return Catalogue(tuple(claims), documents, specs_dir)
+
+
+def with_passages(claims: list[Claim], documents: dict[str, Document], sources_dir: Path, sources_yaml: Path,
+                  problems: list[Problem]) -> tuple[list[Claim], dict[str, Document]]:
+    """Locate each document's passages: claims quoting inside one inherit its chain; documents get their borrowed share."""
+    from torchclaims.quotes import _document_text
+
+    located = {}
+    for name, document in documents.items():
+        text = _document_text(sources_dir / name) if document.passages else None
+        if text is None:
+            if document.passages:
+                documents[name] = replace(document, borrowed=document_share(document, sources_dir))
+            continue
+        spans, missing = locate(document.passages, text)
+        for index, field_name, message in missing:
+            problems.append(Problem(shown_path(sources_yaml), getattr(document.passages[index], "line", None), None,
+                                    f"{name}: passages.{index}.{field_name}", message))
+        located[name] = (text, spans)
+        documents[name] = replace(document, borrowed=shares(spans, text))
+    found = []
+    for claim in claims:
+        if not claim.quoted_from and claim.source in located:
+            chain = inherited(claim.quote, *located[claim.source])
+            if chain:
+                claim = replace(claim, quoted_from=[dict(e) for e in chain], quoted_via="passage")
+        found.append(claim)
+    return found, documents
 
 
 def _check_key(claim: Claim) -> str:
@@ -356,4 +408,6 @@ def semantic_problems(claims: list[Claim], documents: dict[str, Document], check
         for known in claim.known:
             if known.since is not None and (message := _release_problem(known.since)):
                 problem("known.since", message)
+            if known.changed_in is not None and (message := _release_problem(known.changed_in)):
+                problem("known.changed_in", message)
     return problems

@@ -23,11 +23,14 @@ class RangeProblem:
     device: str
     known: Known
     message: str
+    field: str = ""     # the known field at fault, where it is not the range
 
     def __str__(self) -> str:
         return f"{self.claim.file}:{self.claim.line}: claim {self.claim.id} [{self.device}]: known.{self._field()}: {self.message}"
 
     def _field(self) -> str:
+        if self.field:
+            return self.field
         if self.known.since or self.known.torch:
             return "since" if self.known.since and not self.known.torch else "torch"
         return "since/torch"
@@ -58,6 +61,34 @@ def measured_range(seen: list[str], checked: list[str]) -> str:
     return text if contiguous else f"{', '.join(seen)} (not one range)"
 
 
+def changed_in_problem(known: Known, ran: list[str], seen: list[str]) -> str | None:
+    """Where a cited `changed_in` overlaps the history, the change must be where the history measures it: the first
+    release of the run of releases that do what `known` says, up to the newest. Older than the oldest release
+    checked: the history must show it already there. None where they agree or never overlap."""
+    if not ran:
+        return None
+    changed, oldest = version_key(known.changed_in), version_key(ran[0])
+    tail = []
+    for torch in reversed(ran):
+        if torch not in seen:
+            break
+        tail.insert(0, torch)
+    if not tail:
+        return (f"changed_in {known.changed_in}: the history never shows what known says on the newest release "
+                f"checked ({ran[-1]})")
+    measured = tail[0]
+    if changed <= oldest:
+        if measured != ran[0]:
+            return (f"changed_in {known.changed_in} is older than every release checked, but torch {ran[0]} did not do "
+                    f"what known says: the history measures the change in {measured}")
+        return None
+    if changed > version_key(ran[-1]):
+        return f"changed_in {known.changed_in} is newer than every release checked, where torch already does this"
+    if changed != version_key(measured):
+        return f"changed_in {known.changed_in} contradicts the history, which measures the change in {measured}"
+    return None
+
+
 def check_ranges(history: dict, catalogue: Catalogue) -> list[RangeProblem]:
     claims = catalogue.by_id()
     problems: list[RangeProblem] = []
@@ -77,6 +108,9 @@ def check_ranges(history: dict, catalogue: Catalogue) -> list[RangeProblem]:
                     observed_on[torch] = interval["observed"]
         ran = sorted(observed_on, key=version_key)
         for known in claim.known:
+            if known.changed_in and (message := changed_in_problem(known, ran, [t for t in ran if _matches(
+                    claim, observed_on[t], known.observed)])):
+                problems.append(RangeProblem(claim, entry["device"], known, message, "changed_in"))
             seen = [t for t in ran if _matches(claim, observed_on[t], known.observed)]
             applies = [t for t in ran if known in applicable_known(claim, t)]
             wrong_in = [t for t in applies if t not in seen]

@@ -26,7 +26,7 @@ from torchclaims.history.fingerprint import claim_fingerprints, judgement_finger
 from torchclaims.history.timeline import release_of, to_check
 from torchclaims.paths import REPO_ROOT
 from torchclaims.releases import Release
-from torchclaims.results import read_results, write_results
+from torchclaims.results import document_records, read_results, write_results
 from torchclaims.spec import Catalogue
 
 
@@ -255,6 +255,17 @@ class Stored:
     rejudged: dict[str, list[dict]]   # claim -> records whose observation is reusable, judged again
 
 
+def refreshed(record: dict, claims: dict, torch: str) -> dict:
+    """A kept record with the errata's facts (chain, cited change) as the claim (id -> Claim) reads now."""
+    from torchclaims.errata import record_facts
+
+    claim = claims.get(record.get("claim"))
+    if claim is None:
+        return record
+    kept = {k: v for k, v in record.items() if k not in ("quoted_from", "quoted_via", "changed_in", "evidence")}
+    return {**kept, **record_facts(claim, record, torch)}
+
+
 def applies(claim, torch: str) -> bool:
     """Whether the claim's own `torch` range includes this release (else it is not-run there)."""
     return not claim.torch or Version(torch) in SpecifierSet(claim.torch)
@@ -346,6 +357,9 @@ def check_release(release: Release, claims: list[str], out_dir: Path, catalogue:
         return path  # nothing checked, nothing stored: no results file
     run = dict(run or {})
     run["reused"] = reused
+    claims_now = catalogue.by_id()
+    records = [refreshed(r, claims_now, release.torch) for r in records]
+    documents = document_records(catalogue.documents)
     write_results(path, run, records, documents)
     tally.add(reused, checked, bool(wanted), release.torch)
     records = [r for r in records if r["claim"] in catalogue.by_id()]  # a claim removed from the specs

@@ -70,6 +70,8 @@ def collect(paths) -> tuple[dict[str, dict], dict[tuple[str, str], list[Check]],
         torch = release_of(run.get("torch") or "unknown")
         files.setdefault(torch, {"results": [], "torchvision": run.get("torchvision")})
         files[torch]["results"].append(path.name)
+        if isinstance(document.get("documents"), dict):
+            files[torch]["documents"] = document["documents"]
         project = project or dict(run.get("project") or {})
         for record in document.get("results") or []:
             slot = by_key.setdefault((record["claim"], record["device"]), {})
@@ -165,10 +167,34 @@ def build_history(paths, releases: list[Release] | None = None, tolerances: dict
                 "pinned": not unchecked_between(before.torch, after.torch, checked, releases),
             })
     change_rows.sort(key=lambda c: (version_key(c["torch_after"]), c["claim"], c["device"]))
-    return {"schema": SCHEMA,
-            "generated": (generated or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
-            "project": project or found_project or None,
-            "releases": release_rows, "claims": claims, "changes": change_rows}
+    document = {"schema": SCHEMA,
+                "generated": (generated or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+                "project": project or found_project or None,
+                "releases": release_rows, "claims": claims, "changes": change_rows}
+    newest = max(files, key=version_key) if files else None
+    classify_errata(document, checks, (files[newest].get("documents") if newest else None) or {})
+    return document
+
+
+def classify_errata(document: dict, checks: dict, documents: dict) -> None:
+    """Each claim x device contradicted on its newest release gets its erratum's class (torchclaims.errata), with what
+    it rests on: the class is in the history data, beside the intervals it comes from."""
+    from torchclaims.errata import Cited, classify_device
+    from torchclaims.report.history import history_from
+
+    history = history_from(document)
+    for entry in document["claims"]:
+        last = entry["intervals"][-1]
+        if last["verdict"] != "contradicted" or str(entry["device"]).endswith("-vs-cpu"):
+            continue
+        record = checks[(entry["claim"], entry["device"])][-1].record
+        about = documents.get(entry.get("source") or "") or {}
+        found = classify_device(history, entry["claim"], entry["device"], str(about.get("date") or ""),
+                                bool(about.get("date_estimated")), Cited(record.get("changed_in") or None,
+                                                                         tuple(record.get("evidence") or ())))
+        entry["erratum"] = {"class": found.kind, "changed_in": found.changed_in, "measured": found.measured,
+                            "inferred": found.inferred, "written": found.written, "basis": found.basis,
+                            "evidence": found.evidence}
 
 
 def write_history(document: dict, path: Path) -> Path:

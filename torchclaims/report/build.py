@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from torchclaims.judge import Verdict
+from torchclaims.passages import chain_text
 from torchclaims.report import history as hist
 from torchclaims.report.load import Merged, Run, canonical, torch_version
 
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 VERDICTS = [v.value for v in Verdict]          # holds, contradicted, fails, error, not-run
-WRONG = (Verdict.CONTRADICTED.value, Verdict.FAILS.value)   # what the errata list
+WRONG = (Verdict.CONTRADICTED.value, Verdict.FAILS.value)   # what the errata page lists: errata, and fails apart
+ERRATUM = Verdict.CONTRADICTED.value             # only a contradicted claim is an erratum
+NOTHING_OBSERVED = ("null", "[]", "{}", '""')    # an observation with nothing in it: a tool or set-up problem
 NOT_RUN = Verdict.NOT_RUN.value
 _MISSING = object()
 
@@ -37,6 +40,7 @@ class Document:
     date: str = ""
     date_estimated: bool = False
     project: str = ""
+    borrowed: dict | None = None     # how much of it comes from elsewhere (passages.shares / not_located)
 
 
 @dataclass
@@ -178,7 +182,8 @@ def _rows(merged: Merged, envs: list[str], newest: set[str], tally: Counter) -> 
                 seen[2].append((i, r.device))
         rows[key] = {"key": key, "claim": claim.claim, "project": claim.project, "says": claim.says,
                      "source": claim.source, "quote": claim.quote, "topic": claim.topic,
-                     "quoted_from": claim.quoted_from, "cells": cells, "messages": messages,
+                     "quoted_from": claim.quoted_from, "quoted_via": claim.quoted_via,
+                     "changed_in": claim.changed_in, "evidence": claim.evidence, "cells": cells, "messages": messages,
                      "groups": groups, "wrong": wrong, "tally": Counter(v for v in cells if v)}
     return rows
 
@@ -230,27 +235,75 @@ def _strips(history: hist.History | None, claim: str) -> list[dict]:
             for device in history.devices(claim)]
 
 
-def _dating(history: hist.History | None, claim: str, devices: list[str], document: Document | None) -> list[dict]:
-    """The erratum's time: since which torch, and when written, per device where devices disagree."""
-    if history is None:
-        return []
-    found = []
-    for device in devices:
-        said = hist.dating(history, claim, device, document.date if document else "",
-                           document.date_estimated if document else False)
-        if said and said not in [f["said"] for f in found]:
-            found.append({"device": device, "said": said})
-    if len(found) == 1:
-        found[0]["device"] = ""
-    return [{"device": f["device"], **f["said"]} for f in found]
+def _finding(verdict, message, expected, observed, where, envs) -> dict:
+    return {"verdict": verdict, "expected": expected, "observed": observed, "why": message,
+            "envs": [envs[i] for i, _ in sorted(where)], "rows": compared(expected, observed),
+            "nothing_observed": observed in NOTHING_OBSERVED}
+
+
+def _classed(row: dict, devices: list[str], document: Document | None, history) -> dict:
+    """The erratum's class (errata.classify) and what it rests on, as the page and the command show it."""
+    from torchclaims.errata import Cited, classify
+
+    cited = Cited(row["changed_in"] or None, tuple(row["evidence"]))
+    found, per_device = classify(history, row["claim"], devices, document.date if document else "",
+                                 document.date_estimated if document else False, cited)
+    return {"class": found.kind, "basis": found.basis, "changed_in": found.changed_in, "measured": found.measured,
+            "inferred": found.inferred, "written": found.written, "evidence": found.evidence, "per_device": per_device}
+
+
+CLASS_ORDER = {"mistake": 0, "outdated": 1, "undated": 2}
+
+
+def grouped(items: list[dict]) -> list[dict]:
+    """One entry per torch change: outdated errata that changed in the same release the same way (the same evidence
+    cited, else the same observation now) are one group listing their claims; a mistake or undated erratum stands alone."""
+    groups: dict[tuple, dict] = {}
+    for item in items:
+        if item["class"] == "outdated":
+            how = tuple(item["evidence"]) or _behaviour(item["findings"][0]["observed"])
+            key = ("outdated", item["changed_in"], how)
+        else:
+            key = (item["class"], item["key"])
+        group = groups.setdefault(key, {"class": item["class"], "changed_in": item["changed_in"],
+                                        "measured": item["measured"], "key": item["key"], "items": []})
+        group["items"].append(item)
+    return sorted(groups.values(), key=lambda g: (CLASS_ORDER[g["class"]], hist._version(g["changed_in"] or "0"), g["key"]))
+
+
+def _behaviour(observed: str) -> tuple:
+    """What torch does now, as the distinct values it shows: "none", ["none"] and {"grad": "none"} are one behaviour
+    (two checkers of one change shape their observations differently)."""
+    try:
+        value = json.loads(observed)
+    except (TypeError, ValueError):
+        return (observed,)
+    leaves, stack = set(), [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        else:
+            leaves.add(json.dumps(item))
+    return tuple(sorted(leaves))
+
+
+def _count(items: list[dict]) -> dict:
+    counts = Counter(item["class"] for item in items)
+    return {"mistake": counts["mistake"], "outdated": counts["outdated"], "undated": counts["undated"],
+            "changes": len({(g["changed_in"], g["key"]) for g in grouped(items) if g["class"] == "outdated"})}
 
 
 def errata(rows: dict[str, dict], envs: list[str], newest: str | None, documents: dict[str, Document],
            history_of) -> list[dict]:
-    """Per document: the claims it gets wrong on the newest torch checked, with what torch does there.
+    """Per document: its errata on the newest torch checked (contradicted claims only), each classed as a mistake,
+    outdated or undated (torchclaims.errata), and one entry per torch change; and, apart, its claims that fail
+    there (not yet reviewed: the document and torch differ, and no spec says what torch does).
 
-    A claim whose quote is the document citing someone else (quoted_from) is kept apart, under the
-    cited source: its error is that source's, not the document's author's.
+    An erratum is charged to the earliest author of its words: a claim whose quote comes from elsewhere (its own
+    quoted_from, or a passage of the document's) is listed under that source, not the document's author.
     """
     pages: dict[str, dict] = {}
     for key in sorted(rows):
@@ -262,24 +315,49 @@ def errata(rows: dict[str, dict], envs: list[str], newest: str | None, documents
         if source not in pages:
             pages[source] = {"source": source, "title": document.title if document else source,
                              "language": document.language if document else "", "torch": newest,
-                             "project": row["project"], "items": [], "cited": {}}
-        findings = []
+                             "date": document.date if document else "", "author": document.author if document else "",
+                             "project": row["project"], "items": [], "cited": {}, "unreviewed": [],
+                             "borrowed": document.borrowed if document else None}
+        contradicted, failing = [], []
         devices: list[str] = []
         for (verdict, _, _, message), (expected, observed, where) in row["wrong"].items():
-            findings.append({"verdict": verdict, "expected": expected, "observed": observed, "why": message,
-                             "envs": [envs[i] for i, _ in sorted(where)], "rows": compared(expected, observed)})
-            devices += [d for _, d in where if d not in devices]
-        item = {"claim": row["claim"], "key": key, "says": row["says"], "quote": row["quote"],
-                "expected": findings[0]["expected"], "findings": findings,
-                "dating": _dating(history_of(row["project"]), row["claim"], sorted(devices), document)}
+            finding = _finding(verdict, message, expected, observed, where, envs)
+            if verdict == ERRATUM:
+                contradicted.append(finding)
+                devices += [d for _, d in where if d not in devices]
+            else:
+                failing.append(finding)
+        common = {"claim": row["claim"], "key": key, "says": row["says"], "quote": row["quote"]}
+        if failing:
+            pages[source]["unreviewed"].append({**common, "expected": failing[0]["expected"], "findings": failing})
+        if not contradicted:
+            continue
+        item = {**common, "expected": contradicted[0]["expected"], "findings": contradicted,
+                "chain": None, "chain_text": "", "via": "",
+                **_classed(row, sorted(devices), document, history_of(row["project"]))}
         if row["quoted_from"]:
-            cited = json.loads(row["quoted_from"])
-            name = cited["name"]
-            entry = pages[source]["cited"].setdefault(name, {"name": name, "url": cited["url"], "items": []})
+            chain = json.loads(row["quoted_from"])
+            origin = chain[-1]
+            item["chain"] = chain
+            item["chain_text"] = chain_text(chain)
+            item["via"] = row["quoted_via"] or "claim"
+            entry = pages[source]["cited"].setdefault(origin["name"], {"name": origin["name"], "url": origin.get("url", ""),
+                                                                       "items": []})
             entry["items"].append(item)
         else:
             pages[source]["items"].append(item)
-    return [{**page, "cited": list(page["cited"].values())} for page in sorted(pages.values(), key=lambda p: p["source"])]
+    found = []
+    for page in sorted(pages.values(), key=lambda p: p["source"]):
+        cited = list(page["cited"].values())
+        for entry in cited:
+            entry["groups"] = grouped(entry["items"])
+            entry["counts"] = _count(entry["items"])
+        cited_items = [i for entry in cited for i in entry["items"]]
+        found.append({**page, "cited": cited, "groups": grouped(page["items"]),
+                      "counts": {**_count(page["items"]), "cited": len(cited_items),
+                                 "cited_mistake": sum(i["class"] == "mistake" for i in cited_items),
+                                 "unreviewed": len(page["unreviewed"])}})
+    return found
 
 
 def drift(rows: dict[str, dict], envs: list[dict]) -> list[dict]:
@@ -418,3 +496,13 @@ def build(runs: list[Run], merged: Merged, documents: dict[str, Document] | None
                  for group in hist.changes_by_release(h, documents, (lambda p: lambda c: f"{p}:{c}")(h.project)
                                                       if several else (lambda c: c))],
         shelf=shelf(histories, documents))
+
+
+def errata_pages(merged: Merged, documents: dict[str, Document], histories: list[hist.History]) -> tuple[str | None, list[dict]]:
+    """Only the errata (for `torchclaims errata`): the newest torch checked, and per document its classed errata."""
+    history_of = _histories(histories) if histories else (lambda project: None)
+    envs = [e["env"] for e in merged.envs]
+    newest = newest_torch(merged.envs)
+    on_newest = {e["env"] for e in merged.envs if torch_version(e["torch"]).base_version == newest}
+    rows = _rows(merged, envs, on_newest, Counter())
+    return newest, errata(rows, envs, newest, documents, history_of)

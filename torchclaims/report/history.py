@@ -93,6 +93,11 @@ def read_history(path: Path) -> History:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     if data.get("schema") != SCHEMA:
         raise ValueError(f"{path}: not a torchclaims history file (schema {data.get('schema')!r}, expected {SCHEMA!r})")
+    return history_from(data)
+
+
+def history_from(data: dict) -> History:
+    """A history document (as read from history.json, or as timeline.build_history makes it) for the report."""
     history = History(project=str((data.get("project") or {}).get("name") or ""),
                       releases=[dict(r) for r in data.get("releases") or []],
                       changes=[dict(c) for c in data.get("changes") or []])
@@ -143,7 +148,7 @@ def written_on(date: str, history: History) -> str | None:
     return current.torch if current else None
 
 
-# ---- errata: since when, and was it right when written --------------------------------------
+# ---- errata: since when ------------------------------------------------------------------------
 
 def wrong_since(intervals: list[Interval]) -> str | None:
     """The first release of the run of wrong verdicts that reaches the newest release checked."""
@@ -153,33 +158,6 @@ def wrong_since(intervals: list[Interval]) -> str | None:
             break
         since = interval.since
     return since
-
-
-def dating(history: History, claim: str, device: str, date: str, estimated: bool = False) -> dict | None:
-    """What an erratum says about time: since which torch, and one of the three statements about when written."""
-    intervals = history.intervals.get((claim, device))
-    if not intervals:
-        return None
-    since = wrong_since(intervals)
-    oldest = history.oldest
-    written = written_on(date, history) if date else None
-    about = " (date estimated)" if estimated else ""
-    if not date:
-        return {"since": since, "kind": "undated", "text": "the document has no date: not dated"}
-    if written is None or (oldest and _version(written) < _version(oldest)):
-        then = f", when torch {written} was current" if written else ""
-        return {"since": since, "kind": "older", "written": written,
-                "text": f"older than every checked release: written {date}{about}{then}, before torch {oldest}; not checked"}
-    then = history.at(claim, device, written)
-    if then is None or then.verdict not in DECIDED:
-        why = then.verdict if then else "no record"
-        return {"since": since, "kind": "unchecked", "written": written,
-                "text": f"written {date}{about}, when torch {written} was current: not checked there ({why})"}
-    if then.verdict in WRONG:
-        return {"since": since, "kind": "wrong", "written": written,
-                "text": f"wrong when written (torch {written}, current on {date}{about})"}
-    return {"since": since, "kind": "changed", "written": written,
-            "text": f"true when written (torch {written}, current on {date}{about}), changed in torch {since}"}
 
 
 # ---- strips, changes by release, shelf life -------------------------------------------------

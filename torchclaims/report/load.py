@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
+from torchclaims.passages import chain_of
 from torchclaims.results import read_results
 
 if TYPE_CHECKING:
@@ -92,11 +93,10 @@ def canonical(value) -> str:
 
 
 def _quoted_from(value) -> str:
-    """A record's `quoted_from` ({name, url}) as JSON text, '' when the quote is the document's own words."""
-    if not isinstance(value, dict) or not value.get("name"):
-        return ""
-    return json.dumps({"name": str(value["name"]), "url": str(value.get("url") or "")}, ensure_ascii=False,
-                      sort_keys=True)
+    """A record's `quoted_from` (one {name, url, how} or a chain of them, immediate source first) as the chain's
+    JSON text, '' when the quote is the document's own words."""
+    chain = chain_of(value)
+    return json.dumps(chain, ensure_ascii=False, sort_keys=True) if chain else ""
 
 
 @dataclass
@@ -124,7 +124,10 @@ class Claim:
     source: str = ""
     quote: str = ""
     topic: str = ""
-    quoted_from: str = ""
+    quoted_from: str = ""      # JSON text of the chain (passages.chain_of), '' for the document's own words
+    quoted_via: str = ""       # "claim" or "passage": where the chain was given
+    changed_in: str = ""       # the cited change (known.changed_in) of the newest record, if any
+    evidence: tuple = ()       # and its evidence URLs
     records: dict[str, Record] = field(default_factory=dict)   # environment label -> record
 
 
@@ -193,6 +196,9 @@ def merge(runs: list[Run]) -> Merged:
         claim.quote = str(record.get("quote") or "")
         claim.topic = str(record.get("topic") or "")
         claim.quoted_from = _quoted_from(record.get("quoted_from"))
+        claim.quoted_via = str(record.get("quoted_via") or ("claim" if claim.quoted_from else ""))
+        claim.changed_in = str(record.get("changed_in") or "")
+        claim.evidence = tuple(str(u) for u in record.get("evidence") or ())
     # by torch version, CPU columns first, then device and machine (a stable sort: file order on ties)
     order = sorted(envs.values(), key=lambda e: (torch_version(e["torch"]), e["device"] != "cpu", e["device"], e["machine"]))
     return Merged(dict(sorted(claims.items())), order)

@@ -51,7 +51,7 @@ def payload(report: Report) -> dict:
             entry["h"] = [[s["device"], [[line[cell["torch"]], verdict.get(cell["verdict"], -1), strings(cell["observed"])]
                                          for cell in s["cells"]]] for s in c["strips"]]
         if c["quoted_from"]:
-            entry["f"] = [c["quoted_from"]["name"], c["quoted_from"]["url"]]
+            entry["f"] = [c["quoted_from"][-1]["name"], c["quoted_from"][-1].get("url", "")]   # the earliest source: its words
         claims.append(entry)
     return {"verdicts": report.verdicts,
             "envs": [{"label": e["env"], "device": e["device"], "torch": e["torch"], "machine": e["machine"]}

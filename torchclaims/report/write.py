@@ -18,7 +18,8 @@ DEFAULT_SPECS = DEFAULT_PROJECT / "specs"   # only for results files written wit
 def _document(file: str, entry: dict, project: str = "") -> Document:
     return Document(file, str(entry.get("title") or file), str(entry.get("language") or ""),
                     author=str(entry.get("author") or ""), date=str(entry.get("date") or ""),
-                    date_estimated=bool(entry.get("date_estimated")), project=project)
+                    date_estimated=bool(entry.get("date_estimated")), project=project,
+                    borrowed=entry["borrowed"] if isinstance(entry.get("borrowed"), dict) else None)
 
 
 def load_documents(specs_dir: Path = DEFAULT_SPECS) -> dict[str, Document]:
@@ -26,7 +27,7 @@ def load_documents(specs_dir: Path = DEFAULT_SPECS) -> dict[str, Document]:
     from torchclaims import spec   # imported only here: jsonschema's import costs 0.15 s, and results files carry documents
 
     documents = spec.load_documents(Path(specs_dir), problems=[])
-    return {name: _document(name, vars(d)) for name, d in documents.items()}
+    return {name: _document(name, {k: v for k, v in vars(d).items() if k != "borrowed"}) for name, d in documents.items()}
 
 
 def documents_of(runs: list[Run], specs_dir: Path | None = DEFAULT_SPECS) -> dict[str, Document]:
