@@ -20,9 +20,11 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from torchclaims import yamlsafe
+from torchclaims.documents.quotes import quote_problems
+from torchclaims.documents.snippets import snippet_problems
 from torchclaims.paths import SCHEMAS_DIR
+from torchclaims.problems import SOURCES_FILE, Problem, SpecError, shown_path  # noqa: F401 (re-exported)
 
-SOURCES_FILE = "sources.yaml"
 # A parity claim predicts that the accelerator observes what the CPU observes.
 PARITY_EXPECT = "same-as-cpu"
 SCHEMA_FILES = {"spec": "spec.schema.json", "sources": "sources.schema.json"}
@@ -86,43 +88,6 @@ class Document:
     left_out: tuple = ()
     date_basis: str = ""
     date_estimated: bool = False
-
-
-def shown_path(path: Path | str) -> str:
-    """A path as messages name it: relative to the working directory where it is inside it."""
-    path = Path(path).resolve()
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a spec, located as precisely as we can."""
-
-    file: str
-    line: int | None
-    claim: str | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
-        parts = [where]
-        if self.claim:
-            parts.append(f"claim {self.claim}")
-        if self.field:
-            parts.append(f"field '{self.field}'")
-        return ": ".join(parts) + f": {self.message}"
-
-
-class SpecError(Exception):
-    """The specs are broken; `problems` says where and how."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)
@@ -284,10 +249,6 @@ def load_catalogue(specs_dir: Path, *, checkers=None, sources_dir: Path | None =
     claims = [replace(c, source_path=str(documents_dir / c.source)) for c in claims]
     problems.extend(semantic_problems(claims, documents, checkers))
     if sources_dir is not None:
-        from torchclaims.quotes import quote_problems
-
-        from torchclaims.snippets import snippet_problems
-
         problems.extend(quote_problems(claims, sources_dir, documents, specs_dir / SOURCES_FILE))
         problems.extend(snippet_problems(claims, sources_dir))
     if problems:

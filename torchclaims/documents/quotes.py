@@ -2,7 +2,7 @@
 
 Whitespace is ignored because the saved pages lost line breaks and indentation,
 and the slide decks break lines mid-sentence; nothing else is normalised. The document is
-read by its format (torchclaims.documents): Markdown, reStructuredText, notebooks and
+read by its format (torchclaims.documents.reading): Markdown, reStructuredText, notebooks and
 sphinx-gallery scripts as rendered text, anything else as plain text.
 """
 
@@ -13,7 +13,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from torchclaims.documents import read
+from torchclaims.documents.reading import read
+from torchclaims.problems import SOURCES_FILE, Problem, shown_path
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -51,8 +52,6 @@ def _not_found(quote: str, path: Path) -> str:
 
 def quote_problems(claims, sources_dir: Path, documents=None, sources_yaml: Path | None = None) -> list:
     """Claims' quotes (and the documents' left-out quotes) that do not occur in their documents."""
-    from torchclaims.spec import SOURCES_FILE, Problem, shown_path
-
     problems = []
     for document in (documents or {}).values():
         path = Path(sources_dir) / document.file

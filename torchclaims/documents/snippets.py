@@ -13,8 +13,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from torchclaims.documents import Block, find_block, read
-from torchclaims.printed import parse
+from torchclaims.documents.reading import Block, find_block, read
+from torchclaims.documents.printed import parse
+from torchclaims.problems import Problem
 
 
 def blocks_of(claim) -> tuple[Block | None, list[Block | None]]:
@@ -32,7 +33,7 @@ def run_snippet(claim) -> list[dict]:
     block, after = blocks_of(claim)
     payload = [[f"{claim.source} block {b.number}", b.code] for b in [*after, block]]
     with tempfile.TemporaryDirectory(prefix="torchclaims-snippet-") as scratch:
-        done = subprocess.run([sys.executable, "-m", "torchclaims.snippet_runner"], input=json.dumps(payload),
+        done = subprocess.run([sys.executable, "-m", "torchclaims.documents.snippet_runner"], input=json.dumps(payload),
                               capture_output=True, text=True, cwd=scratch, timeout=claim.snippet["timeout"])
     if done.returncode != 0:
         raise RuntimeError(f"the document's block {block.number} raised:\n{done.stderr.strip()[-2000:]}")
@@ -41,8 +42,6 @@ def run_snippet(claim) -> list[dict]:
 
 def snippet_problems(claims, sources_dir: Path) -> list:
     """Snippet claims whose blocks are not in the document, or whose block prints nothing there."""
-    from torchclaims.spec import Problem
-
     problems = []
     for claim in claims:
         path = Path(sources_dir) / claim.source
