@@ -72,7 +72,7 @@ def observe(claim, device: str) -> Any:
     if claim.is_snippet:
         from torchclaims.documents.snippets import run_snippet
 
-        return run_snippet(claim)
+        return run_snippet(claim, device)
     check = checker_function(claim.suite_path, claim.check)  # imported outside the isolation
     with isolated():
         return plain(check(device, **claim.args))

@@ -19,6 +19,7 @@ import pytest
 
 from torchclaims.catalogue import load_checked_catalogue
 from torchclaims.devices import Target, targets
+from torchclaims.documents.snippets import runs_in_kernel
 from torchclaims.environment import run_info
 from torchclaims.evaluate import Outcome, evaluate
 from torchclaims.judge import Verdict
@@ -94,9 +95,25 @@ def pytest_configure(config):
     if not _collects_specs(config):
         return
     config.addinivalue_line("markers", "parity: compares an accelerator with the CPU")
+    _one_worker_per_notebook(config)
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) records results
         config.pluginmanager.register(ResultsRecorder(config), "torchclaims-results")
         _stop_cleanly_on_sigterm()
+
+
+def _one_worker_per_notebook(config) -> None:
+    """Workers name a notebook's claims by their group (xdist's loadgroup suffix, `id[cpu]@notebook.ipynb`),
+    so the controller can send them to one worker; see _group_notebooks."""
+    if hasattr(config, "workerinput"):
+        config.option.loadgroup = True
+
+
+def _group_notebooks(config, catalogue) -> None:
+    """Under -n, a notebook's claims go to one worker (loadgroup), so each notebook runs once per device
+    and run. Other claims spread as under load; worksteal is given up only where a notebook is checked."""
+    if config.getoption("dist", "no") in ("load", "worksteal") and any(
+            claim.is_snippet and runs_in_kernel(claim) for claim in catalogue.claims):
+        config.option.dist = "loadgroup"
 
 
 def _is_xdist_controller(config) -> bool:
@@ -147,6 +164,8 @@ def pytest_sessionstart(session):
             sys.stderr.write(f"{problem}\n")
         pytest.exit(f"torchclaims: the specs are broken ({len(exc.problems)} problems, listed above)", returncode=2)
     config.stash[CATALOGUE] = catalogue
+    if coordinating:
+        _group_notebooks(config, catalogue)
     for topic in catalogue.topics():
         config.addinivalue_line("markers", f"{topic}: claims of specs/{topic}.yaml")
     config.stash[PROJECT] = project(config)
@@ -202,6 +221,10 @@ class ClaimItem(pytest.Item):
         for marker in (claim.topic, target.device, *(["parity"] if target.parity else [])):
             self.add_marker(marker)
         timeout = self.config.getoption("--claim-timeout")
+        if claim.is_snippet and runs_in_kernel(claim):
+            # the first claim of a notebook runs the whole notebook (each cell under its own timeout)
+            self.add_marker(pytest.mark.xdist_group(claim.source))
+            timeout = 0
         if timeout and self.config.pluginmanager.hasplugin("timeout"):
             # pytest-timeout: the signal method fails just this claim; the run goes on
             method = {"method": "signal"} if hasattr(signal, "SIGALRM") else {}
@@ -258,6 +281,8 @@ def _args(args: dict) -> str:
 def parse_nodeid(nodeid: str) -> tuple[str, str] | None:
     """'specs/x.yaml::claim.id[cpu]' -> ('claim.id', 'cpu')."""
     name = nodeid.rsplit("::", 1)[-1]
+    if "@" in name and "]@" in name:  # xdist's loadgroup suffix: claim.id[cpu]@group
+        name = name[:name.index("]@") + 1]
     if not name.endswith("]") or "[" not in name:
         return None
     claim_id, label = name[:-1].rsplit("[", 1)

@@ -203,7 +203,8 @@ def _snippet(given) -> dict | None:
     if given is None:
         return None
     return {"block": given["block"], "after": list(given.get("after") or []),
-            "random": given.get("random", []), "timeout": given.get("timeout", 300)}
+            "random": given.get("random", []), "timeout": given.get("timeout", 300),
+            **({"environment": given["environment"]} if given.get("environment") else {})}
 
 
 def spec_files(specs_dir: Path) -> list[Path]:
@@ -293,7 +294,11 @@ def semantic_problems(claims: list[Claim], documents: dict[str, Document], check
         if claim.is_snippet:
             if claim.check or claim.expect is not None or claim.args:
                 problem("snippet", "a snippet claim has no check, args or expect: the document's printed output is what it expects")
-            if claim.devices not in ("cpu",):
+            if claim.source.lower().endswith(".ipynb"):
+                if claim.devices not in ("cpu", "accelerator"):
+                    problem("devices", "a notebook's cell runs as its author ran it: devices: cpu, or accelerator "
+                                       "where its saved output names an accelerator")
+            elif claim.devices not in ("cpu",):
                 problem("devices", "a snippet claim runs the document's code as it is, on the CPU: devices: cpu")
         elif checkers is not None and claim.checker_name not in checkers and f"{claim.topic}.*" not in checkers:
             problem("check", f"no checker {claim.check!r} in suites/{claim.topic}.py")

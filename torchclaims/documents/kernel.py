@@ -24,6 +24,7 @@ DEFAULT_CELL_TIMEOUT = 300.0
 PROBE_TIMEOUT = 20.0
 SETUP_TIMEOUT = 120.0
 TIMEOUT_ENAME = "CellTimeoutError"
+KERNEL_LOG = "TORCHCLAIMS_KERNEL_LOG"
 
 # the kernel's own set-up: the seeds the snippet runner sets (torch, numpy, random), and
 # `print(warnings)` style output left as it is
@@ -65,6 +66,7 @@ class DocumentRun:
     cells: dict[int, CellRun]
     duration_s: float
     kernel: str  # the python the kernel ran on
+    document: str = ""
 
 
 def _kernel_manager_class():
@@ -123,7 +125,7 @@ def _stderr_of(outputs: list[dict]) -> str:
 
 
 def execute(sources: list[str], *, device: str = "cpu", seed: int = 0, timeout: float = DEFAULT_CELL_TIMEOUT,
-            cwd: Path | None = None) -> DocumentRun:
+            cwd: Path | None = None, document: str = "") -> DocumentRun:
     """Run `sources` (code cells, in order) in one fresh kernel; cell numbers are 1-based positions."""
     import nbformat
     from nbclient import NotebookClient
@@ -187,7 +189,23 @@ def execute(sources: list[str], *, device: str = "cpu", seed: int = 0, timeout: 
         except RuntimeError as exc:  # the kernel did not start
             for run in runs.values():
                 run.status, run.reason = "dead", f"the kernel did not start ({sys.executable}): {exc}"
-    return DocumentRun(runs, round(time.perf_counter() - start, 6), sys.executable)
+    done = DocumentRun(runs, round(time.perf_counter() - start, 6), sys.executable, document)
+    _log(done, device, seed)
+    return done
+
+
+def _log(run: DocumentRun, device: str, seed: int) -> None:
+    """One JSON line per execution in $TORCHCLAIMS_KERNEL_LOG, if set: which documents ran, where, how long."""
+    if not (log := os.environ.get(KERNEL_LOG)):
+        return
+    import json
+
+    statuses = {}
+    for cell in run.cells.values():
+        statuses[cell.status] = statuses.get(cell.status, 0) + 1
+    with open(log, "a", encoding="utf-8") as out:
+        out.write(json.dumps({"pid": os.getpid(), "device": device, "seed": seed, "cells": len(run.cells),
+                              "statuses": statuses, "duration_s": run.duration_s, "document": run.document}) + "\n")
 
 
 def _answers(client) -> bool:
@@ -224,7 +242,7 @@ def run_cells(key: tuple, sources: list[str], *, device: str, seed: int = 0,
     """The document's one execution on `device` in this process (the first claim of it to run makes it)."""
     cache_key = (*key, device, seed)
     if cache_key not in _RUNS:
-        _RUNS[cache_key] = execute(sources, device=device, seed=seed, timeout=timeout)
+        _RUNS[cache_key] = execute(sources, device=device, seed=seed, timeout=timeout, document=str(key[0]))
     return _RUNS[cache_key]
 
 
