@@ -95,25 +95,38 @@ def pytest_configure(config):
     if not _collects_specs(config):
         return
     config.addinivalue_line("markers", "parity: compares an accelerator with the CPU")
-    _one_worker_per_notebook(config)
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) records results
         config.pluginmanager.register(ResultsRecorder(config), "torchclaims-results")
         _stop_cleanly_on_sigterm()
 
 
-def _one_worker_per_notebook(config) -> None:
-    """Workers name a notebook's claims by their group (xdist's loadgroup suffix, `id[cpu]@notebook.ipynb`),
-    so the controller can send them to one worker; see _group_notebooks."""
-    if hasattr(config, "workerinput"):
-        config.option.loadgroup = True
+NOTEBOOK_GROUPS = pytest.StashKey[dict]()
 
 
 def _group_notebooks(config, catalogue) -> None:
-    """Under -n, a notebook's claims go to one worker (loadgroup), so each notebook runs once per device
-    and run. Other claims spread as under load; worksteal is given up only where a notebook is checked."""
-    if config.getoption("dist", "no") in ("load", "worksteal") and any(
-            claim.is_snippet and runs_in_kernel(claim) for claim in catalogue.claims):
-        config.option.dist = "loadgroup"
+    """Under -n, a notebook's claims on one device go to one worker, so each notebook runs once per device
+    and run (its kernel run is cached in the worker). Other claims spread one by one, as under load."""
+    groups = {claim.id: claim.source for claim in catalogue.claims if claim.is_snippet and runs_in_kernel(claim)}
+    if groups and config.getoption("dist", "no") in ("load", "worksteal"):
+        config.stash[NOTEBOOK_GROUPS] = groups
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    groups = config.stash.get(NOTEBOOK_GROUPS, None)
+    if not groups:
+        return None
+    # xdist's own loadgroup cannot do it on pytest 9.2: its `@group` suffix no longer reaches the nodeid
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebookScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            parsed = parse_nodeid(nodeid)
+            if parsed and parsed[0] in groups:
+                return f"notebook {groups[parsed[0]]} on {parsed[1]}"
+            return nodeid
+
+    return NotebookScheduling(config, log)
 
 
 def _is_xdist_controller(config) -> bool:
