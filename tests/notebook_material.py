@@ -41,7 +41,7 @@ CELLS = [
     ("## Timing", "%%time\ny = x * 2\ny",
      [stdout("CPU times: user 115 µs, sys: 38 µs, total: 153 µs\nWall time: 160 µs\n"),
       result("tensor([[2, 4],\n        [6, 8]])", 7)]),
-    (None, "%timeit x.sum()", [stdout("2.91 µs ± 42.1 ns per loop (mean ± std. dev. of 7 runs, 100,000 loops each)\n")]),
+    (None, "%timeit -n 10 -r 2 x.sum()", [stdout("2.91 µs ± 42.1 ns per loop (mean ± std. dev. of 2 runs, 10 loops each)\n")]),
     ("## The machine", "!echo the GPU is a Tesla T4", [stdout("the GPU is a Tesla T4\n")]),
     (None, "device = 'cuda' if torch.cuda.is_available() else 'cpu'\ndevice", [result("'cuda'", 10)]),
     (None, "on_gpu = torch.ones(2, device='cuda')\non_gpu", [result("tensor([1., 1.], device='cuda:0')", 11)]),

@@ -234,12 +234,13 @@ def extract(source: Path, project, topic: str | None = None, *, seeds=SEEDS,
 
 
 def _runs(sources: list[str], seeds, timeout: float, document: str) -> list[kernel.DocumentRun]:
-    """The notebook under each seed, the kernels side by side (most of a run is waiting on one kernel)."""
+    """The notebook under each seed, the kernels side by side (most of a run is waiting on one kernel).
+    Cached as a claim's run is: claims judged in this process afterwards reuse the seed-0 run."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(len(seeds)) as pool:
-        return list(pool.map(lambda seed: kernel.execute(sources, device="cpu", seed=seed, timeout=timeout,
-                                                         document=document), seeds))
+        return list(pool.map(lambda seed: kernel.run_cells((str(Path(document).resolve()),), sources, device="cpu",
+                                                           seed=seed, timeout=timeout), seeds))
 
 
 def _claim(claim_id: str, file: str, number: int, code: str, saved: list[dict], sources: list[str],
@@ -248,7 +249,7 @@ def _claim(claim_id: str, file: str, number: int, code: str, saved: list[dict], 
     snippet: dict = {"block": _block_ref(code, number, sources)}
     environment = environment_of(code, saved)
     ran = [run for run in runs if run.status in ("ok", "error")]
-    if len(ran) == len(runs) and not environment:
+    if len(runs) > 1 and len(ran) == len(runs) and not environment:
         random = random_positions(*(cells.observation(run.outputs) for run in ran[:2]))
         if random:
             snippet["random"] = random
