@@ -218,3 +218,47 @@ def test_break_it_torch_changed_in_the_kernel_fails_the_cells_claim(tmp_path, mo
         kernel._RUNS.update(saved)
     assert outcome.verdict.value == "fails", outcome.message
     assert "[[3, 4], [1, 2]]" in json.dumps(outcome.observed)
+
+
+SESSION = """\
+Tensors at the prompt
+=====================
+
+Shapes
+------
+
+>>> import torch
+>>> x = torch.arange(6)
+>>> x.view(2, 3)
+tensor([[0, 1, 2],
+        [3, 4, 5]])
+>>> print("sum:", x.sum().item())
+sum: 15
+
+Errors
+------
+
+::
+
+    >>> x.view(4, 2)
+    Traceback (most recent call last):
+      ...
+    RuntimeError: shape '[4, 2]' is invalid for input of size 6
+"""
+
+
+def test_a_rest_documents_session_runs_with_the_repls_display(tmp_path):
+    root = tmp_path / "project"
+    scaffold(root)
+    document = tmp_path / "prompt.rst"
+    document.write_text(SESSION, encoding="utf-8")
+    done = extract(document, Project(root), "prompt", seeds=(0,))
+    assert [(c["id"], c["quote"], c["snippet"]["session"]) for c in done.claims] == [
+        ("prompt.shapes-1", ">>> x.view(2, 3)", "x.view(2, 3)"),
+        ("prompt.shapes-2", '>>> print("sum:", x.sum().item())', 'print("sum:", x.sum().item())'),
+        ("prompt.errors-1", ">>> x.view(4, 2)", "x.view(4, 2)")]
+    catalogue = load_checked_catalogue(root / "specs", root / "sources")
+    verdicts = {c.id: evaluate(c, Target("cpu")) for c in catalogue.claims if c.topic == "prompt"}
+    assert {i: o.verdict.value for i, o in verdicts.items()} == dict.fromkeys(verdicts, "holds"), verdicts
+    assert verdicts["prompt.errors-1"].observed == [{"error": {"ename": "RuntimeError", "message": [
+        "shape", "'[4,", "2]'", "is", "invalid", "for", "input", "of", "size", 6]}}]

@@ -269,7 +269,9 @@ def explain(claim: Claim, outcome: Outcome) -> str:
         f"  source    {claim.source}",
         f"  quote     {_indented(claim.quote.strip())}",
         f"  says      {claim.says}",
-        (f"  check     {claim.source}: code block {claim.snippet['block']!r} run as printed"
+        (f"  check     {claim.source}: >>> example {claim.snippet['session']!r} run as printed"
+         if claim.is_snippet and claim.snippet.get("session") is not None else
+         f"  check     {claim.source}: code block {claim.snippet['block']!r} run as printed"
          + (f", after blocks {claim.snippet['after']}" if claim.snippet["after"] else "") if claim.is_snippet
          else f"  check     suites/{claim.topic}.py::{claim.check}({_args(claim.args)})"),
         *([f"  cited     {claim.quoted_from.get('name')} {claim.quoted_from.get('url') or ''}".rstrip()]

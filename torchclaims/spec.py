@@ -202,7 +202,8 @@ def _to_claim(path: Path, entry: dict, suites_dir: Path) -> Claim:
 def _snippet(given) -> dict | None:
     if given is None:
         return None
-    return {"block": given["block"], "after": list(given.get("after") or []),
+    return {"block": given.get("block"), "after": list(given.get("after") or []),
+            **({"session": given["session"]} if given.get("session") is not None else {}),
             "random": given.get("random", []), "timeout": given.get("timeout", 300),
             **({"environment": given["environment"]} if given.get("environment") else {})}
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from torchclaims import yamlsafe
-from torchclaims.documents import cells, kernel, notebooks
+from torchclaims.documents import cells, kernel, notebooks, sessions
 from torchclaims.documents.reading import read
 from torchclaims.problems import SOURCES_FILE
 
@@ -112,6 +112,46 @@ def headings_before(path: Path) -> list[str]:
     return found
 
 
+def session_headings(path: Path, found) -> list[str]:
+    """For each `>>>` example, the nearest heading above the block holding it ('' where none)."""
+    import doctest
+
+    parser = doctest.DocTestParser()
+    headings = []
+    for heading, text in _blocks_with_headings(path):
+        if ">>>" in text:
+            headings.extend(heading for _ in parser.get_examples(text))
+    return headings if len(headings) == len(found) else [""] * len(found)
+
+
+def _blocks_with_headings(path: Path) -> list[tuple[str, str]]:
+    source = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".rst":
+        from docutils import nodes
+        from docutils.core import publish_doctree
+
+        tree = publish_doctree(source, settings_overrides={"report_level": 5, "halt_level": 5})
+        found = []
+        for node in tree.findall(lambda n: isinstance(n, (nodes.literal_block, nodes.doctest_block))):
+            section = node.parent
+            while section is not None and not isinstance(section, nodes.section):
+                section = section.parent
+            title = section.next_node(nodes.title).astext() if section is not None else ""
+            found.append((title, node.astext() + "\n"))
+        return found
+    from markdown_it import MarkdownIt
+
+    found, heading, in_heading = [], "", False
+    for token in MarkdownIt("commonmark").parse(source):
+        if token.type == "heading_open":
+            in_heading = True
+        elif token.type == "inline" and in_heading:
+            heading, in_heading = token.content, False
+        elif token.type in ("fence", "code_block"):
+            found.append((heading, token.content))
+    return found
+
+
 def first_heading(path: Path) -> str:
     import nbformat
 
@@ -185,8 +225,9 @@ def extract(source: Path, project, topic: str | None = None, *, seeds=SEEDS,
             timeout: float = kernel.DEFAULT_CELL_TIMEOUT) -> Extraction:
     """Write (or update) specs/<topic>.yaml of `project` with one claim per code cell of the notebook `source`."""
     source = Path(source).resolve()
-    if not notebooks.is_notebook(source):
-        raise ValueError(f"{source}: extract reads Jupyter notebooks (.ipynb)")
+    session = source.suffix.lower() in sessions.SESSION_SUFFIXES
+    if not (notebooks.is_notebook(source) or session):
+        raise ValueError(f"{source}: extract reads Jupyter notebooks (.ipynb) and >>> sessions in Markdown or reST")
     read(source)  # refuses a notebook that does not parse, naming the file
     topic = topic or topic_of(source)
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", topic):
@@ -199,10 +240,17 @@ def extract(source: Path, project, topic: str | None = None, *, seeds=SEEDS,
         copied = document
     listed = _list_document(project, document)
 
-    saved_cells = notebooks.code_cells(document)
+    if session:
+        found = sessions.examples(document.resolve())
+        saved_cells = [(e.source, tuple(sessions.saved_outputs(e))) for e in found]
+        headings = session_headings(document, found)
+        key = (str(document.resolve()), "sessions")
+    else:
+        saved_cells = notebooks.code_cells(document)
+        headings = headings_before(document)
+        key = (str(document.resolve()),)
     sources = [code for code, _ in saved_cells]
-    runs = _runs(sources, seeds, timeout, str(document))
-    headings = headings_before(document)
+    runs = _runs(sources, seeds, timeout, key)
     candidates = [n for n, (code, saved) in enumerate(saved_cells, start=1)
                   if cells.has_compared_output(list(saved)) or environment_of(code, list(saved))]
     ids = _claim_ids(topic, headings, candidates)
@@ -215,6 +263,10 @@ def extract(source: Path, project, topic: str | None = None, *, seeds=SEEDS,
         code, saved = saved_cells[number - 1]
         saved = [dict(o) for o in saved]
         claim = _claim(ids[number], document.name, number, code, saved, sources, [run.cells[number] for run in runs])
+        if session:
+            claim["snippet"] = {"session": claim["snippet"].pop("block"), **claim["snippet"]}
+            claim["quote"] = ">>> " + claim["quote"]
+            claim["says"] = claim["says"].replace("Running this cell", "Running this example")
         if (old := mine.get(claim["id"])) is not None:
             kept.append(claim["id"])
             for name in KEPT_FIELDS:
@@ -226,21 +278,22 @@ def extract(source: Path, project, topic: str | None = None, *, seeds=SEEDS,
     others = [c for c in existing["claims"] if not (c.get("source") == document.name and "snippet" in c)]
     removed = sorted(set(mine) - {c["id"] for c in claims})
     data = {"description": existing.get("description") or
-            f"Claims of {document.name}: each code cell's saved output, written by `torchclaims extract`.",
+            f"Claims of {document.name}: each {'>>> example' if session else 'code cell'}'s output as the document "
+            "shows it, written by `torchclaims extract`.",
             "claims": others + claims}
     spec_path.parent.mkdir(parents=True, exist_ok=True)
     spec_path.write_text(yaml.safe_dump(_plain(data), sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
     return Extraction(spec_path, claims, kept, removed, copied, listed)
 
 
-def _runs(sources: list[str], seeds, timeout: float, document: str) -> list[kernel.DocumentRun]:
+def _runs(sources: list[str], seeds, timeout: float, key: tuple) -> list[kernel.DocumentRun]:
     """The notebook under each seed, the kernels side by side (most of a run is waiting on one kernel).
     Cached as a claim's run is: claims judged in this process afterwards reuse the seed-0 run."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(len(seeds)) as pool:
-        return list(pool.map(lambda seed: kernel.run_cells((str(Path(document).resolve()),), sources, device="cpu",
-                                                           seed=seed, timeout=timeout), seeds))
+        return list(pool.map(lambda seed: kernel.run_cells(key, sources, device="cpu", seed=seed, timeout=timeout),
+                             seeds))
 
 
 def _claim(claim_id: str, file: str, number: int, code: str, saved: list[dict], sources: list[str],
@@ -294,7 +347,7 @@ def _list_document(project, document: Path) -> bool:
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         text = "# The documents this project's claims quote; each lives in ../sources/.\ndocuments:\n"
-    title = first_heading(document) or document.stem
+    title = (first_heading(document) if notebooks.is_notebook(document) else "") or document.stem
     entry = yaml.safe_dump([{"file": document.name, "title": title, "author": "unknown (edit me)", "site": "",
                              "date": str(date.today().year), "language": "en", "date_estimated": True, "kind": "notebook"}],
                            sort_keys=False, allow_unicode=True)

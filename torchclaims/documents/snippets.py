@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from torchclaims.documents import notebooks
+from torchclaims.documents import notebooks, sessions
 from torchclaims.documents.reading import Block, UnreadableDocument, find_block, read
 from torchclaims.documents.printed import parse
 from torchclaims.problems import Problem
@@ -29,6 +29,8 @@ def blocks_of(claim) -> tuple[Block | None, list[Block | None]]:
 
 
 def expected_output(claim) -> list[dict]:
+    if sessions.is_session_claim(claim):
+        return sessions.expected(claim)
     if runs_in_kernel(claim):
         return notebooks.expected(claim)
     block, _ = blocks_of(claim)
@@ -36,12 +38,15 @@ def expected_output(claim) -> list[dict]:
 
 
 def runs_in_kernel(claim) -> bool:
-    return notebooks.is_notebook(claim.source)
+    """A notebook's cells and a document's `>>>` examples run in a Jupyter kernel; other blocks in a subprocess."""
+    return notebooks.is_notebook(claim.source) or sessions.is_session_claim(claim)
 
 
 def run_snippet(claim, device: str = "cpu") -> list[dict]:
     """Run the claim's blocks in a subprocess (seeded, in a scratch directory) and parse what the last prints;
     a notebook's cell is read from the notebook's one kernel run on `device`."""
+    if sessions.is_session_claim(claim):
+        return sessions.observe(claim, device)
     if runs_in_kernel(claim):
         return notebooks.observe(claim, device)
     block, after = blocks_of(claim)
@@ -65,6 +70,9 @@ def snippet_problems(claims, sources_dir: Path) -> list:
             reading = read(path)
         except UnreadableDocument:
             continue  # quote_problems names the file
+        if sessions.is_session_claim(claim):
+            problems.extend(sessions.session_problems(claim, path))
+            continue
         if notebooks.is_notebook(claim.source):
             problems.extend(notebooks.cell_problems(claim, path))
             continue
