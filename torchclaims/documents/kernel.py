@@ -148,6 +148,8 @@ def execute(sources: list[str], *, device: str = "cpu", seed: int = 0, timeout: 
                         error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": f"the cell ran past its timeout ({timeout:g} s)",
                                           "traceback": []},
                         kernel_manager_class=_kernel_manager_class(), record_timing=False,
+                        # its log's warnings (TCP without encryption, on every start) are noise in a run's output
+                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
                         resources={"metadata": {"path": str(cwd or scratch)}}, startup_timeout=120)
         lost = ""  # why the cells after this point cannot run
         try:
