@@ -262,3 +262,45 @@ def test_a_rest_documents_session_runs_with_the_repls_display(tmp_path):
     assert {i: o.verdict.value for i, o in verdicts.items()} == dict.fromkeys(verdicts, "holds"), verdicts
     assert verdicts["prompt.errors-1"].observed == [{"error": {"ename": "RuntimeError", "message": [
         "shape", "'[4,", "2]'", "is", "invalid", "for", "input", "of", "size", 6]}}]
+
+
+def _shown(text):
+    return [{"output_type": "execute_result", "data": {"text/plain": text}}]
+
+
+@pytest.mark.parametrize("code, saved, why", [
+    ("!nvidia-smi", _shown("Tue Dec  8 ... | NVIDIA-SMI 535.104.05"), "a shell command"),
+    ("%%bash\nls", _shown("data"), "a shell command"),
+    ("%timeit torch.randn(100)", [{"output_type": "stream", "name": "stdout", "text": "5 µs ± 1 µs per loop (x)\n"}],
+     "a timing"),
+    ("print(torch.__version__)", [{"output_type": "stream", "name": "stdout", "text": "1.13.1+cu117\n"}],
+     "a version string"),
+    ("torch.cuda.get_device_name(0)", _shown("'Tesla T4'"), "an availability check"),
+    ("torch.backends.mps.is_available()", _shown("False"), "an availability check"),
+    ("from datetime import datetime\ndatetime.now()", _shown("datetime.datetime(2023, 1, 1)"), "a clock"),
+    ("v", _shown("'2.0.1'"), "a version string"),
+    ("x.float().mean().item()", _shown("2.5"), None),
+    ("%%time\ny = x * 2\ny", _shown("tensor([2, 4])"), None),
+    ("os.environ['CUDA_VISIBLE_DEVICES'] = '0'\ntorch.ones(1)", _shown("tensor([1.])"), None),
+])
+def test_machine_dependent_cells_are_recognised_in_real_notebooks_idioms(code, saved, why):
+    from torchclaims.documents.extract import environment_of
+
+    assert environment_of(code, saved) == why
+
+
+@pytest.mark.parametrize("text, device", [
+    ("tensor([1., 2.], device='cuda:0')", "accelerator"), ("'cuda'", "accelerator"),
+    ("Using device: mps", "accelerator"), ("tensor([1., 2.])", "cpu"), ("device(type='cpu')", "cpu"),
+])
+def test_a_saved_output_naming_an_accelerator_needs_one(text, device):
+    from torchclaims.documents.extract import needed_device
+
+    assert needed_device(_shown(text)) == device
+
+
+def test_ids_come_from_headings_and_stay_valid_for_any_heading():
+    from torchclaims.documents.extract import _claim_ids
+
+    assert _claim_ids("t", ["", "テンソルの作り方", "2. Building a Model!", "2. Building a Model!"], [1, 2, 3, 4]) == {
+        1: "t.cell-1", 2: "t.cell-2", 3: "t.2-building-a-model-1", 4: "t.2-building-a-model-2"}

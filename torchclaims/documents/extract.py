@@ -39,10 +39,11 @@ ENVIRONMENT = (
                                          r"get_device_capability|mem_get_info|memory_allocated|memory_reserved|"
                                          r"\bis_built\(|os\.cpu_count|get_num_threads|\bcurrent_device\(")),
     ("a clock", re.compile(r"\bdatetime\.(now|today|utcnow)\(|\btime\.(time|perf_counter|monotonic)\(|\bdate\.today\(")),
-    ("a path or host", re.compile(r"\bos\.getcwd\(|\bPath\.cwd\(|\bsocket\.gethostname|\bgetpass\.getuser|\bos\.environ\b")),
+    ("a path or host", re.compile(r"\bos\.getcwd\(|\bPath\.cwd\(|\bsocket\.gethostname|\bgetpass\.getuser")),
 )
 _DEVICE_IN_OUTPUT = re.compile(r"\b(cuda(:\d+)?|mps|xpu(:\d+)?)\b")
-_VERSION_OUTPUT = re.compile(r"^\s*'?\d+\.\d+(\.\d+)?([a-z0-9.+_-]*)'?\s*$")
+# a version alone: '2.0.1+cu118' as displayed, or 2.0.1 as printed (a bare 2.5 is a number, not a version)
+_VERSION_OUTPUT = re.compile(r"^\s*('\d+\.\d+(\.\d+)?[a-z0-9.+_-]*'|\d+\.\d+\.\d+[a-z0-9.+_-]*)\s*$")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
