@@ -170,9 +170,12 @@ def test_a_notebook_that_does_not_parse_is_refused_naming_the_file(project, tmp_
 
 
 def test_a_hanging_cell_times_out_alone_and_a_dead_kernel_is_reported():
-    done = kernel.execute(["x = 1", "import time\ntime.sleep(60)", "x + 1", "import os\nos._exit(1)", "x"], timeout=2)
+    done = kernel.execute(["x = 1\nimport sys\nsys.executable", "import time\ntime.sleep(60)", "x + 1",
+                           "import os\nos._exit(1)", "x"], timeout=2)
     statuses = {n: (c.status, c.reason) for n, c in done.cells.items()}
     assert statuses[1][0] == "ok" and statuses[3][0] == "ok"
+    # the kernel is this python (a release's environment runs its own torch), not a kernelspec's `python`
+    assert done.cells[1].outputs[0]["data"]["text/plain"] == repr(sys.executable)
     assert statuses[2][0] == "timeout" and "timeout" in statuses[2][1]
     assert done.cells[3].outputs[0]["data"]["text/plain"] == "2"  # the kernel went on after the interrupt
     assert statuses[4] == ("dead", "the kernel died while running cell 4")
@@ -304,3 +307,14 @@ def test_ids_come_from_headings_and_stay_valid_for_any_heading():
 
     assert _claim_ids("t", ["", "テンソルの作り方", "2. Building a Model!", "2. Building a Model!"], [1, 2, 3, 4]) == {
         1: "t.cell-1", 2: "t.cell-2", 3: "t.2-building-a-model-1", 4: "t.2-building-a-model-2"}
+
+
+def test_under_xdist_a_notebooks_claims_on_one_device_are_one_unit_of_work():
+    from torchclaims.plugin import scheduling_scope
+
+    groups = {"course.a-1": "course.ipynb", "course.b-1": "course.ipynb"}
+    scopes = {nodeid: scheduling_scope(nodeid, groups) for nodeid in [
+        "specs/course.yaml::course.a-1[cpu]", "specs/course.yaml::course.b-1[cpu]",
+        "specs/course.yaml::course.a-1[cuda]", "specs/basics.yaml::basics.x[cpu]", "specs/basics.yaml::basics.y[cpu]"]}
+    assert len(set(scopes.values())) == 4  # the two cpu claims of the notebook share one; the rest are alone
+    assert scopes["specs/course.yaml::course.a-1[cpu]"] == scopes["specs/course.yaml::course.b-1[cpu]"]

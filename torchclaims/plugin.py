@@ -121,12 +121,17 @@ def pytest_xdist_make_scheduler(config, log):
 
     class NotebookScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            parsed = parse_nodeid(nodeid)
-            if parsed and parsed[0] in groups:
-                return f"notebook {groups[parsed[0]]} on {parsed[1]}"
-            return nodeid
+            return scheduling_scope(nodeid, groups)
 
     return NotebookScheduling(config, log)
+
+
+def scheduling_scope(nodeid: str, groups: dict[str, str]) -> str:
+    """The unit xdist hands one worker: a notebook's claims on one device together, any other claim alone."""
+    parsed = parse_nodeid(nodeid)
+    if parsed and parsed[0] in groups:
+        return f"notebook {groups[parsed[0]]} on {parsed[1]}"
+    return nodeid
 
 
 def _is_xdist_controller(config) -> bool:
