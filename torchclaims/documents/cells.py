@@ -4,7 +4,7 @@ Compared: what the cell printed on stdout, its displayed results (`text/plain`, 
 them), that it displayed an image (never the image itself), and the error it raised (name, and the
 message's words with numbers compared within tolerance). Not compared: stderr (warnings and progress
 bars change with every release; they are recorded as the cell's warnings), timings (`%%time`'s lines,
-`%timeit`), and object addresses (`at 0x7f...`).
+`%timeit`), widgets (a progress bar's state), and object addresses (`at 0x7f...`).
 
 Items marked random (by position, or all) keep shape and dtype only; a random number in text
 keeps its kind (int or float).
@@ -16,6 +16,7 @@ import re
 
 from torchclaims.documents.printed import parse
 
+WIDGET_MIME = "application/vnd.jupyter.widget"
 _ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+")
 # %%time / %time, and %timeit's summary line
 _TIMING_LINE = re.compile(r"^(?:CPU times:|Wall time:).*$|^.* ± .* per loop \(.*\)$|^\d+ loops?, best of \d+: .* per loop$",
@@ -44,6 +45,8 @@ def observation(outputs: list[dict], random: bool | list[int] = ()) -> list[dict
             printed.append(_text(output.get("text", "")))
         elif kind in ("execute_result", "display_data"):
             data = output.get("data", {})
+            if any(mime.startswith(WIDGET_MIME) for mime in data):
+                continue  # a live widget (tqdm.auto's progress bar): its text is a snapshot of its state
             if "text/plain" in data:
                 printed.append(_text(data["text/plain"]) + "\n")
             images = sorted(mime for mime in data if mime.startswith("image/"))
