@@ -21,6 +21,7 @@ from torchclaims.cli import main
 from torchclaims.devices import Target, targets
 from torchclaims.documents import cells, kernel, notebooks
 from torchclaims.documents.extract import extract
+from torchclaims.documents.snippets import snippet_warnings
 from torchclaims.evaluate import evaluate
 from torchclaims.init import scaffold
 from torchclaims.judge import mismatch
@@ -131,6 +132,7 @@ def test_a_cells_warnings_are_parsed_from_its_stderr(run, by_cell):
     assert run.cells[nb.WARNING].warnings == [
         {"category": "DeprecationWarning", "message": "this API is deprecated", "module": "__main__"}]
     assert notebooks.cell_warnings(by_cell[nb.WARNING], "cpu") == run.cells[nb.WARNING].warnings
+    assert snippet_warnings(by_cell[nb.WARNING], "cpu") == run.cells[nb.WARNING].warnings  # for Outcome.warnings
     assert run.cells[nb.DISPLAYED].warnings == []
     assert kernel.warnings_in("/x/site-packages/torch/nn/modules/module.py:12: UserWarning: one\n  code\n"
                               "/x/site-packages/torch/nn/modules/module.py:12: UserWarning: one\n") == [

@@ -111,3 +111,10 @@ def session_problems(claim, path: Path) -> list[Problem]:
     if not found.want and found.exc_msg is None:
         return [Problem(*where, f"example {found.number} of {claim.source} shows no output")]
     return []
+
+
+def cell_warnings(claim, device: str) -> list[dict]:
+    """The warnings the claim's example printed, from the run already made."""
+    run = kernel._RUNS.get((str(Path(claim.source_path).resolve()), "sessions", device, 0))
+    cell = run.cells.get(_example(claim).number) if run else None
+    return list(cell.warnings) if cell else []

@@ -59,6 +59,16 @@ def run_snippet(claim, device: str = "cpu") -> list[dict]:
     return parse(done.stdout, claim.snippet["random"])
 
 
+def snippet_warnings(claim, device: str) -> list[dict]:
+    """The warnings ({category, message, module}) a kernel claim's cell printed on `device`, once observed;
+    [] for other claims (their subprocess's stderr is not kept)."""
+    if sessions.is_session_claim(claim):
+        return sessions.cell_warnings(claim, device)
+    if runs_in_kernel(claim):
+        return notebooks.cell_warnings(claim, device)
+    return []
+
+
 def snippet_problems(claims, sources_dir: Path) -> list:
     """Snippet claims whose blocks are not in the document, or whose block prints nothing there."""
     problems = []
