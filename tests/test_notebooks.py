@@ -276,6 +276,10 @@ def _shown(text):
 @pytest.mark.parametrize("code, saved, why", [
     ("!nvidia-smi", _shown("Tue Dec  8 ... | NVIDIA-SMI 535.104.05"), "a shell command"),
     ("%%bash\nls", _shown("data"), "a shell command"),
+    ("%pip install torchinfo", [{"output_type": "stream", "name": "stdout", "text": "Successfully installed\n"}],
+     "a shell command"),
+    ("from google.colab import drive\ndrive.mount('/content/drive')",
+     [{"output_type": "stream", "name": "stdout", "text": "Mounted at /content/drive\n"}], "a hosted notebook's own set-up"),
     ("%timeit torch.randn(100)", [{"output_type": "stream", "name": "stdout", "text": "5 µs ± 1 µs per loop (x)\n"}],
      "a timing"),
     ("print(torch.__version__)", [{"output_type": "stream", "name": "stdout", "text": "1.13.1+cu117\n"}],

@@ -30,7 +30,8 @@ KEPT_FIELDS = ("says", "known", "note", "tolerance", "torch", "requires", "quote
 
 # what makes a cell's output depend on the machine rather than on torch's behaviour (checked in order)
 ENVIRONMENT = (
-    ("a shell command", re.compile(r"^\s*(!|%%(bash|sh|script|system)\b|%(system|sx)\b)", re.MULTILINE)),
+    ("a shell command", re.compile(r"^\s*(!|%%(bash|sh|script|system)\b|%(system|sx|pip|conda)\b)", re.MULTILINE)),
+    ("a hosted notebook's own set-up", re.compile(r"\bgoogle\.colab\b|\bkaggle_secrets\b")),
     # %%time's own lines are never compared (documents/cells.py): the cell's other output still is
     ("a timing", re.compile(r"^\s*%%?timeit\b", re.MULTILINE)),
     ("a version string", re.compile(r"__version__|\bsys\.version|\bplatform\.|\btorch\.version\.|"
