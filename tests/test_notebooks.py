@@ -85,6 +85,8 @@ def test_extract_marks_what_changes_with_the_seed_as_random(by_cell):
 def test_images_are_not_compared_and_the_claim_says_so(by_cell, run):
     plot = by_cell[nb.PLOT]
     assert "not compared" in plot.note
+    assert plot.requires == ("matplotlib",)  # it uses plt: without matplotlib, not-run saying so (not a failure)
+    assert all(not c.requires for n, c in by_cell.items() if n != nb.PLOT)
     assert {"image": "image/png"} in notebooks.expected(plot)
     assert any("image/png" in o.get("data", {}) for o in run.cells[nb.PLOT].outputs)
 

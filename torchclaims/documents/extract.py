@@ -58,6 +58,38 @@ class Extraction:
     listed: bool = False  # the document was added to specs/sources.yaml
 
 
+# torchclaims' own dependencies: always there where claims run
+ALWAYS_THERE = frozenset({"torch", "numpy"})
+_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import\s+(.+)|import\s+(.+))$", re.MULTILINE)
+
+
+def imported_names(sources: list[str]) -> dict[str, str]:
+    """name bound by an import anywhere in the notebook -> the package it needs (plt -> matplotlib),
+    leaving out the standard library and what torchclaims itself needs."""
+    names = {}
+    for code in sources:
+        for match in _IMPORT.finditer(code):
+            if match.group(1):  # from package.module import a, b as c
+                package = match.group(1).split(".")[0]
+                bound = [part.split(" as ")[-1].strip(" ()") for part in match.group(2).split("#")[0].split(",")]
+            else:  # import package.module as alias, other
+                package, bound = None, []
+                for part in match.group(3).split("#")[0].split(","):
+                    module, _, alias = part.strip().partition(" as ")
+                    names[(alias or module.split(".")[0]).strip()] = module.split(".")[0].strip()
+            for name in bound:
+                if name and name != "*":
+                    names[name] = package
+    return {name: package for name, package in names.items()
+            if package and package not in sys.stdlib_module_names and package not in ALWAYS_THERE
+            and not package.startswith("_") and re.fullmatch(r"[A-Za-z_][\w]*", name)}
+
+
+def packages_used(code: str, names: dict[str, str]) -> list[str]:
+    """The packages a cell's code uses by name: where one is missing, its claim is not-run, saying which."""
+    return sorted({package for name, package in names.items() if re.search(rf"(?<![\w.]){re.escape(name)}\b", code)})
+
+
 def slug(text: str, limit: int = 40) -> str:
     return _SLUG.sub("-", text.lower()).strip("-")[:limit].strip("-")
 
@@ -261,10 +293,13 @@ def extract(source: Path, project, topic: str | None = None, *, seeds=SEEDS,
     existing = _existing(spec_path)
     mine = {c["id"]: c for c in existing["claims"] if c.get("source") == document.name and "snippet" in c}
     claims, kept = [], []
+    names = imported_names(sources)
     for number in candidates:
         code, saved = saved_cells[number - 1]
         saved = [dict(o) for o in saved]
         claim = _claim(ids[number], document.name, number, code, saved, sources, [run.cells[number] for run in runs])
+        if (needs := packages_used(code, names)):
+            claim["requires"] = needs
         if session:
             claim["snippet"] = {"session": claim["snippet"].pop("block"), **claim["snippet"]}
             claim["quote"] = ">>> " + claim["quote"]
