@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import nbformat
 
-from torchclaims.documents import find_block, read
+from torchclaims.documents.reading import find_block, read
 from torchclaims.judge import mismatch
-from torchclaims.printed import parse
-from torchclaims.quotes import closest_passage, squeeze
+from torchclaims.documents.printed import parse
+from torchclaims.documents.quotes import closest_passage, squeeze
 
 MARKDOWN = """\
 # Title

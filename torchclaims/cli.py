@@ -1,4 +1,4 @@
-"""The `torchclaims` command: init, run, list, validate, report, history, errata, bench-compare, bench-machine."""
+"""The `torchclaims` command: init, extract, run, list, validate, report, history, errata, bench-compare, bench-machine."""
 
 from __future__ import annotations
 
@@ -224,6 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("directory", nargs="?", default=".", help="where (default: the working directory)")
     init.add_argument("--topic", default="basics", help="the first topic's name (default: %(default)s)")
     init.set_defaults(handler=cmd_init)
+
+    from torchclaims.documents.extract import add_parser as add_extract_parser
+
+    add_extract_parser(commands)
 
     listing = with_specs(commands.add_parser("list", help="list claims and count them per document"))
     listing.add_argument("--source", default=None, help="only this document's claims")

@@ -70,9 +70,9 @@ def not_run_reason(claim, target: Target) -> str | None:
 
 def observe(claim, device: str) -> Any:
     if claim.is_snippet:
-        from torchclaims.snippets import run_snippet
+        from torchclaims.documents.snippets import run_snippet
 
-        return run_snippet(claim)
+        return run_snippet(claim, device)
     check = checker_function(claim.suite_path, claim.check)  # imported outside the isolation
     with isolated():
         return plain(check(device, **claim.args))
@@ -82,7 +82,7 @@ def evaluate(claim, target: Target) -> Outcome:
     """The verdict of `claim` on `target`. Never raises for a checker's failure."""
     start = time.perf_counter()
     if claim.is_snippet:
-        from torchclaims.snippets import expected_output
+        from torchclaims.documents.snippets import expected_output
 
         # the document's printed output, parsed: what the claim expects
         claim = replace(claim, expect=expected_output(claim))

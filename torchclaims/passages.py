@@ -47,7 +47,7 @@ class Span:
 
 def locate(passages, text: str) -> tuple[list[Span], list[tuple[int, str, str]]]:
     """The passages' spans in a squeezed document text, and (index, field, message) for those not found."""
-    from torchclaims.quotes import squeeze
+    from torchclaims.documents.quotes import squeeze
 
     spans, missing = [], []
     for index, passage in enumerate(passages):
@@ -66,7 +66,7 @@ def locate(passages, text: str) -> tuple[list[Span], list[tuple[int, str, str]]]
 
 def inherited(quote: str, text: str, spans: list[Span]) -> tuple | None:
     """The chain of the passage that holds the quote's first occurrence (None: the document's own words)."""
-    from torchclaims.quotes import squeeze
+    from torchclaims.documents.quotes import squeeze
 
     at = text.find(squeeze(quote))
     if at < 0:
@@ -120,7 +120,7 @@ def document_share(document, sources_dir: Path | None) -> dict | None:
     passages = getattr(document, "passages", ())
     if not passages:
         return None
-    from torchclaims.quotes import _document_text
+    from torchclaims.documents.quotes import _document_text
 
     path = Path(sources_dir) / document.file if sources_dir is not None else None
     text = _document_text(path) if path is not None else None

@@ -19,6 +19,7 @@ import pytest
 
 from torchclaims.catalogue import load_checked_catalogue
 from torchclaims.devices import Target, targets
+from torchclaims.documents.snippets import runs_in_kernel
 from torchclaims.environment import run_info
 from torchclaims.evaluate import Outcome, evaluate
 from torchclaims.judge import Verdict
@@ -103,6 +104,40 @@ def pytest_configure(config):
         _stop_cleanly_on_sigterm()
 
 
+NOTEBOOK_GROUPS = pytest.StashKey[dict]()
+
+
+def _group_notebooks(config, catalogue) -> None:
+    """Under -n, a notebook's claims on one device go to one worker, so each notebook runs once per device
+    and run (its kernel run is cached in the worker). Other claims spread one by one, as under load."""
+    groups = {claim.id: claim.source for claim in catalogue.claims if claim.is_snippet and runs_in_kernel(claim)}
+    if groups and config.getoption("dist", "no") in ("load", "worksteal"):
+        config.stash[NOTEBOOK_GROUPS] = groups
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    groups = config.stash.get(NOTEBOOK_GROUPS, None)
+    if not groups:
+        return None
+    # xdist's own loadgroup cannot do it on pytest 9.2: its `@group` suffix no longer reaches the nodeid
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebookScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return scheduling_scope(nodeid, groups)
+
+    return NotebookScheduling(config, log)
+
+
+def scheduling_scope(nodeid: str, groups: dict[str, str]) -> str:
+    """The unit xdist hands one worker: a notebook's claims on one device together, any other claim alone."""
+    parsed = parse_nodeid(nodeid)
+    if parsed and parsed[0] in groups:
+        return f"notebook {groups[parsed[0]]} on {parsed[1]}"
+    return nodeid
+
+
 def _is_xdist_controller(config) -> bool:
     """The xdist controller only coordinates: it never runs a claim, so it needs no torch."""
     return config.pluginmanager.getplugin("dsession") is not None
@@ -151,6 +186,8 @@ def pytest_sessionstart(session):
             sys.stderr.write(f"{problem}\n")
         pytest.exit(f"torchclaims: the specs are broken ({len(exc.problems)} problems, listed above)", returncode=2)
     config.stash[CATALOGUE] = catalogue
+    if coordinating:
+        _group_notebooks(config, catalogue)
     for topic in catalogue.topics():
         config.addinivalue_line("markers", f"{topic}: claims of specs/{topic}.yaml")
     config.stash[PROJECT] = project(config)
@@ -206,6 +243,10 @@ class ClaimItem(pytest.Item):
         for marker in (claim.topic, target.device, *(["parity"] if target.parity else [])):
             self.add_marker(marker)
         timeout = self.config.getoption("--claim-timeout")
+        if claim.is_snippet and runs_in_kernel(claim):
+            # the first claim of a notebook runs the whole notebook (each cell under its own timeout)
+            self.add_marker(pytest.mark.xdist_group(claim.source))
+            timeout = 0
         if timeout and self.config.pluginmanager.hasplugin("timeout"):
             # pytest-timeout: the signal method fails just this claim; the run goes on
             method = {"method": "signal"} if hasattr(signal, "SIGALRM") else {}
@@ -237,7 +278,9 @@ def explain(claim: Claim, outcome: Outcome) -> str:
         f"  source    {claim.source}",
         f"  quote     {_indented(claim.quote.strip())}",
         f"  says      {claim.says}",
-        (f"  check     {claim.source}: code block {claim.snippet['block']!r} run as printed"
+        (f"  check     {claim.source}: >>> example {claim.snippet['session']!r} run as printed"
+         if claim.is_snippet and claim.snippet.get("session") is not None else
+         f"  check     {claim.source}: code block {claim.snippet['block']!r} run as printed"
          + (f", after blocks {claim.snippet['after']}" if claim.snippet["after"] else "") if claim.is_snippet
          else f"  check     suites/{claim.topic}.py::{claim.check}({_args(claim.args)})"),
         *([f"  cited     {chain_text(claim.quoted_from)}: {claim.quoted_from[-1].get('url') or ''}".rstrip()]
@@ -262,6 +305,8 @@ def _args(args: dict) -> str:
 def parse_nodeid(nodeid: str) -> tuple[str, str] | None:
     """'specs/x.yaml::claim.id[cpu]' -> ('claim.id', 'cpu')."""
     name = nodeid.rsplit("::", 1)[-1]
+    if "@" in name and "]@" in name:  # xdist's loadgroup suffix: claim.id[cpu]@group
+        name = name[:name.index("]@") + 1]
     if not name.endswith("]") or "[" not in name:
         return None
     claim_id, label = name[:-1].rsplit("[", 1)

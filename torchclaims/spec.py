@@ -20,10 +20,12 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from torchclaims import yamlsafe
+from torchclaims.documents.quotes import quote_problems
+from torchclaims.documents.snippets import snippet_problems
 from torchclaims.passages import chain_of, document_share, inherited, locate, shares
 from torchclaims.paths import SCHEMAS_DIR
+from torchclaims.problems import SOURCES_FILE, Problem, SpecError, shown_path  # noqa: F401 (re-exported)
 
-SOURCES_FILE = "sources.yaml"
 # A parity claim predicts that the accelerator observes what the CPU observes.
 # Prose fields, where a comment after a plain scalar (`says: a # b`) silently cuts the text.
 TEXT_FIELDS = frozenset({"quote", "says", "why", "note", "name", "from", "to", "title", "notes", "date_basis", "description"})
@@ -93,43 +95,6 @@ class Document:
     left_out: tuple = ()
     passages: tuple = ()  # spans from elsewhere: {from, to, quoted_from, note}
     borrowed: dict | None = None  # how much comes from elsewhere (passages.document_share), where measured
-
-
-def shown_path(path: Path | str) -> str:
-    """A path as messages name it: relative to the working directory where it is inside it."""
-    path = Path(path).resolve()
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a spec, located as precisely as we can."""
-
-    file: str
-    line: int | None
-    claim: str | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
-        parts = [where]
-        if self.claim:
-            parts.append(f"claim {self.claim}")
-        if self.field:
-            parts.append(f"field '{self.field}'")
-        return ": ".join(parts) + f": {self.message}"
-
-
-class SpecError(Exception):
-    """The specs are broken; `problems` says where and how."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)
@@ -247,8 +212,10 @@ def _to_claim(path: Path, entry: dict, suites_dir: Path) -> Claim:
 def _snippet(given) -> dict | None:
     if given is None:
         return None
-    return {"block": given["block"], "after": list(given.get("after") or []),
-            "random": given.get("random", []), "timeout": given.get("timeout", 300)}
+    return {"block": given.get("block"), "after": list(given.get("after") or []),
+            **({"session": given["session"]} if given.get("session") is not None else {}),
+            "random": given.get("random", []), "timeout": given.get("timeout", 300),
+            **({"environment": given["environment"]} if given.get("environment") else {})}
 
 
 def spec_files(specs_dir: Path) -> list[Path]:
@@ -316,10 +283,6 @@ def load_catalogue(specs_dir: Path, *, checkers=None, sources_dir: Path | None =
     claims = [replace(c, source_path=str(documents_dir / c.source)) for c in claims]
     problems.extend(semantic_problems(claims, documents, checkers))
     if sources_dir is not None:
-        from torchclaims.quotes import quote_problems
-
-        from torchclaims.snippets import snippet_problems
-
         problems.extend(quote_problems(claims, sources_dir, documents, specs_dir / SOURCES_FILE))
         problems.extend(snippet_problems(claims, sources_dir))
         claims, documents = with_passages(claims, documents, Path(sources_dir), specs_dir / SOURCES_FILE, problems)
@@ -334,7 +297,7 @@ def load_catalogue(specs_dir: Path, *, checkers=None, sources_dir: Path | None =
 def with_passages(claims: list[Claim], documents: dict[str, Document], sources_dir: Path, sources_yaml: Path,
                   problems: list[Problem]) -> tuple[list[Claim], dict[str, Document]]:
     """Locate each document's passages: claims quoting inside one inherit its chain; documents get their borrowed share."""
-    from torchclaims.quotes import _document_text
+    from torchclaims.documents.quotes import _document_text
 
     located = {}
     for name, document in documents.items():
@@ -396,7 +359,11 @@ def semantic_problems(claims: list[Claim], documents: dict[str, Document], check
         if claim.is_snippet:
             if claim.check or claim.expect is not None or claim.args:
                 problem("snippet", "a snippet claim has no check, args or expect: the document's printed output is what it expects")
-            if claim.devices not in ("cpu",):
+            if claim.source.lower().endswith(".ipynb"):
+                if claim.devices not in ("cpu", "accelerator"):
+                    problem("devices", "a notebook's cell runs as its author ran it: devices: cpu, or accelerator "
+                                       "where its saved output names an accelerator")
+            elif claim.devices not in ("cpu",):
                 problem("devices", "a snippet claim runs the document's code as it is, on the CPU: devices: cpu")
         elif checkers is not None and claim.checker_name not in checkers and f"{claim.topic}.*" not in checkers:
             problem("check", f"no checker {claim.check!r} in suites/{claim.topic}.py")

@@ -22,6 +22,10 @@ ENGINE_DIR = Path(__file__).resolve().parent.parent
 # the engine code that runs a checker and makes its observation (a project's own helpers are in its suites/)
 ENGINE_FILES = ("observe.py", "evaluate.py", "isolation.py", "devices.py", "checkers.py")
 JUDGE_FILES = ("judge.py",)
+# a snippet claim (a document's own code, a notebook's cell) is observed by the document side
+DOCUMENT_ENGINE_FILES = ("documents/snippets.py", "documents/snippet_runner.py", "documents/kernel.py",
+                         "documents/cells.py", "documents/notebooks.py", "documents/sessions.py",
+                         "documents/printed.py", "documents/reading.py")
 OBSERVATION_FIELDS = ("id", "topic", "check", "args", "devices", "torch", "requires")
 JUDGEMENT_FIELDS = ("expect", "known", "tolerance")
 
@@ -60,8 +64,17 @@ def claim_fingerprints(catalogue: Catalogue, suites_dir: Path | None = None) -> 
         fields["torch"] = None  # whether the claim applies to a release is decided per release (runner.applies)
         return fields
 
-    return {claim.id: _digest({"spec": observation_fields(claim), "suite": suites[claim.topic], "engine": engine})
-            for claim in catalogue.claims}
+    documents_engine = _sha(engine_source(DOCUMENT_ENGINE_FILES))
+
+    def decided_by(claim) -> dict:
+        found = {"spec": observation_fields(claim), "suite": suites[claim.topic], "engine": engine}
+        if claim.is_snippet:  # its code and its saved output are the document's: a changed document runs again
+            document = Path(claim.source_path) if claim.source_path else None
+            found.update(snippet=claim.snippet, documents_engine=documents_engine,
+                         document=_sha(document.read_bytes()) if document and document.exists() else "")
+        return found
+
+    return {claim.id: _digest(decided_by(claim)) for claim in catalogue.claims}
 
 
 def judgement_fingerprints(catalogue: Catalogue) -> dict[str, str]:

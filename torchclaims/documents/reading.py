@@ -150,15 +150,25 @@ def is_gallery_script(path: Path) -> bool:
     return path.suffix == ".py"
 
 
+class UnreadableDocument(ValueError):
+    """A document its format's parser refuses (a notebook that is not valid JSON or nbformat)."""
+
+
 @cache
 def read(path: Path) -> Reading:
-    """The document at `path` as its reader sees it."""
+    """The document at `path` as its reader sees it. Raises UnreadableDocument naming the file."""
     path = Path(path)
     source = path.read_text(encoding="utf-8")
     if is_gallery_script(path):
         return _gallery(source)
     reader = READERS.get(path.suffix.lower())
-    return reader(source) if reader else Reading(source, ())
+    if reader is None:
+        return Reading(source, ())
+    try:
+        return reader(source)
+    except Exception as exc:  # nbformat's NotJSONError, ValidationError, a missing key...
+        raise UnreadableDocument(f"{path}: not a readable {path.suffix} document: "
+                                 f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}") from exc
 
 
 def find_block(reading: Reading, which: int | str) -> Block | None:

@@ -1,4 +1,4 @@
-"""Run a document's code blocks, seeded, in this fresh process: `python -m torchclaims.snippet_runner < blocks.json`.
+"""Run a document's code blocks, seeded, in this fresh process: `python -m torchclaims.documents.snippet_runner < blocks.json`.
 
 stdin: a JSON list of [label, code]. Only the last block's printed output is kept on stdout;
 the blocks before it (imports, definitions) run first with their output discarded.

@@ -2,7 +2,7 @@
 
 Whitespace is ignored because the saved pages lost line breaks and indentation,
 and the slide decks break lines mid-sentence; nothing else is normalised. The document is
-read by its format (torchclaims.documents): Markdown, reStructuredText, notebooks and
+read by its format (torchclaims.documents.reading): Markdown, reStructuredText, notebooks and
 sphinx-gallery scripts as rendered text, anything else as plain text.
 """
 
@@ -13,7 +13,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from torchclaims.documents import read
+from torchclaims.documents.reading import UnreadableDocument, read
+from torchclaims.problems import SOURCES_FILE, Problem, shown_path
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -25,6 +26,14 @@ def squeeze(text: str) -> str:
 @cache
 def _document_text(path: Path) -> str | None:
     return squeeze(read(path).text) if path.exists() else None
+
+
+def _unreadable(path: Path) -> str | None:
+    try:
+        _document_text(path)
+    except UnreadableDocument as exc:
+        return str(exc)
+    return None
 
 
 def closest_passage(quote: str, path: Path) -> str:
@@ -51,11 +60,14 @@ def _not_found(quote: str, path: Path) -> str:
 
 def quote_problems(claims, sources_dir: Path, documents=None, sources_yaml: Path | None = None) -> list:
     """Claims' quotes (and the documents' left-out quotes) that do not occur in their documents."""
-    from torchclaims.spec import SOURCES_FILE, Problem, shown_path
-
     problems = []
+    unreadable = {}
     for document in (documents or {}).values():
         path = Path(sources_dir) / document.file
+        if (why := _unreadable(path)):
+            unreadable[document.file] = why
+            problems.append(Problem(shown_path(sources_yaml) if sources_yaml else SOURCES_FILE, None, None, "documents", why))
+            continue
         text = _document_text(path)
         for index, left_out in enumerate(document.left_out):
             if text is not None and squeeze(left_out["quote"]) not in text:
@@ -63,6 +75,11 @@ def quote_problems(claims, sources_dir: Path, documents=None, sources_yaml: Path
                                         f"left_out.{index}.quote", _not_found(left_out["quote"], path)))
     for claim in claims:
         path = Path(sources_dir) / claim.source
+        if claim.source in unreadable or (_unreadable(path) and claim.source not in (documents or {})):
+            if claim.source not in unreadable:
+                unreadable[claim.source] = _unreadable(path)
+                problems.append(Problem(claim.spec_path or claim.file, claim.line, claim.id, "source", unreadable[claim.source]))
+            continue
         text = _document_text(path)
         if text is None:
             problems.append(Problem(claim.spec_path or claim.file, claim.line, claim.id, "source",
