@@ -326,3 +326,11 @@ def test_under_xdist_a_notebooks_claims_on_one_device_are_one_unit_of_work():
         "specs/course.yaml::course.a-1[cuda]", "specs/basics.yaml::basics.x[cpu]", "specs/basics.yaml::basics.y[cpu]"]}
     assert len(set(scopes.values())) == 4  # the two cpu claims of the notebook share one; the rest are alone
     assert scopes["specs/course.yaml::course.a-1[cpu]"] == scopes["specs/course.yaml::course.b-1[cpu]"]
+
+
+def test_a_quote_skips_the_cells_leading_imports():
+    from torchclaims.documents.extract import first_lines
+
+    assert first_lines("import sys\nfrom torch import nn\nprint(sys.version)") == "print(sys.version)"
+    assert first_lines("import torch") == "import torch"   # nothing else to quote
+    assert first_lines("important = 3\nimportant") == "important = 3"   # a name, not an import

@@ -198,10 +198,15 @@ def first_heading(path: Path) -> str:
 
 
 def first_lines(code: str) -> str:
-    """The quote: the cell's first non-blank line, and the next where the first is short."""
+    """The quote: the cell's first non-blank line, and the next where the first is short.
+
+    Leading imports are skipped where more follows: `import sys` says nothing of what the cell shows.
+    """
     lines = [line.rstrip() for line in code.splitlines() if line.strip()]
     if not lines:
         return ""
+    while len(lines) > 1 and re.match(r"\s*(import|from)\s+[\w.]+(\s+import\b|\s+as\b|\s*,|\s*$)", lines[0]):
+        lines = lines[1:]
     quote = lines[0]
     if len(quote.strip()) < 12 and len(lines) > 1:
         quote += "\n" + lines[1]
