@@ -68,7 +68,8 @@ def test_one_environment_per_release_installed_run_and_removed(tmp_path, monkeyp
         ["torch==2.0.1", "torchvision==0.15.2", "numpy<2", "-e", str(project.root)],
         ["torch==2.13.0", "torchvision==0.28.0", "-e", str(project.root)]]
     cleans = [c for c in calls if c[:2] == ["cache", "clean"]]
-    assert cleans == [["cache", "clean", "-q", "torch"]] * 2 + [["cache", "clean", "-q", "nvidia-cublas-cu12"]]
+    # 2.0.1's wheels stay while 2.13.0's environment (built ahead) uses the same ones; then they go
+    assert cleans == [["cache", "clean", "-q", "nvidia-cublas-cu12", "torch"]]
     assert not any(envs.iterdir())  # each environment removed after its run
     assert tally.checked == 2 * 6 and tally.envs_built == 2
     written = json.loads((tmp_path / "out" / "results-torch-2.13.0.json").read_text())

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,6 @@ from packaging.version import Version
 
 from torchclaims.history.fingerprint import claim_fingerprints, judgement_fingerprints, record_fingerprint
 from torchclaims.history.timeline import release_of, to_check
-from torchclaims.paths import REPO_ROOT
 from torchclaims.releases import Release
 from torchclaims.results import read_results, write_results
 from torchclaims.spec import Catalogue
@@ -47,7 +47,7 @@ class Tally:
         with self.lock:
             self.reused += reused
             self.checked += checked
-            self.envs_built += int(built)
+            self.envs_built += int(built and not failed)  # an environment that failed to build was not built
             (self.failed if failed else self.releases).append(torch)
 
 
@@ -58,12 +58,49 @@ BIG_PACKAGES = {"torch", "torchvision", "triton", "pytorch-triton", "cuda-bindin
 Runner = Callable[[Release, list[str], Path], None]
 
 
+class CacheUse:
+    """Builds read uv's cache, pruning removes from it: many builds at once, or one prune alone
+    (a waiting prune goes first, so builds in a row cannot starve it)."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._builds = 0
+        self._pruning = False
+        self._waiting = 0
+
+    @contextmanager
+    def building(self):
+        with self._cond:
+            self._cond.wait_for(lambda: not self._pruning and not self._waiting)
+            self._builds += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._builds -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def pruning(self):
+        with self._cond:
+            self._waiting += 1
+            self._cond.wait_for(lambda: not self._pruning and not self._builds)
+            self._waiting -= 1
+            self._pruning = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._pruning = False
+                self._cond.notify_all()
+
+
 @dataclass
 class UvRunner:
     """Builds a uv environment for the release, runs `torchclaims run` in it, removes it."""
 
     envs_dir: Path
-    checkout: Path = REPO_ROOT
+    checkout: Path | None = None  # installed editable; default: the torchclaims running this (ownwheel.py)
     python: str = "3.11"
     keep_envs: bool = False
     uv_cache: Path | None = None
@@ -109,9 +146,20 @@ class UvRunner:
             thread.join()
         return self._install(release)
 
+    def torchclaims_install(self) -> list[str]:
+        """The torchclaims every environment gets: the checkout given, else the one running this."""
+        with self._lock:
+            if self._own is None:
+                from torchclaims.history.ownwheel import install_args
+
+                self._own = (["-e", str(self.checkout)] if self.checkout is not None
+                             else install_args(Path(self.envs_dir) / ".torchclaims-wheel"))
+            return self._own
+
     def _install(self, release: Release) -> Path:
         env_dir = Path(self.envs_dir) / f"torch-{release.torch}"
         if not (env_dir / ".complete").exists():
+            own = self.torchclaims_install()
             shutil.rmtree(env_dir, ignore_errors=True)
             self._uv("venv", "-q", "-p", self.python, str(env_dir))
             links = [a for link in self.find_links for a in ("--find-links", link)]
@@ -119,8 +167,9 @@ class UvRunner:
             if self.local_builds:  # a local build (2.13.0+cpu) satisfies ==2.13.0 only as ==2.13.0.*
                 requirements = [f"torch=={release.torch}.*", *requirements[1:]]
             try:
-                self._uv("pip", "install", "-q", "--python", str(env_dir / "bin" / "python"), *links,
-                         *requirements, "-e", str(self.checkout))
+                with self._cache_use.building():
+                    self._uv("pip", "install", "-q", "--python", str(env_dir / "bin" / "python"), *links,
+                             *requirements, *own)
             except BaseException:
                 shutil.rmtree(env_dir, ignore_errors=True)  # never leave half an environment to be reused
                 raise
@@ -137,7 +186,8 @@ class UvRunner:
             project = ["--project", str(Path(self.project).resolve())] if self.project else []
             command = [str(env_dir / "bin" / "python"), "-m", "torchclaims", "run", *project, *self._args_for(len(claims)),
                        "--no-report", "--results", str(results), "--only-claims", listing.name, "-q", "-p", "no:cacheprovider"]
-            done = subprocess.run(command, cwd=self.checkout, env=self._env(), stdin=subprocess.DEVNULL,
+            done = subprocess.run(command, cwd=self.project or self.checkout or Path.cwd(), env=self._env(),
+                                  stdin=subprocess.DEVNULL,
                                   capture_output=True, text=True)
             if not Path(results).exists():
                 raise RuntimeError(f"torch {release.torch}: the run wrote no results (exit {done.returncode}):\n"
@@ -165,34 +215,42 @@ class UvRunner:
 
     def remove(self, release: Release, env_dir: Path) -> None:
         if self.prune_cache:
-            # an environment being built ahead reads from the cache; once built, its hardlinks keep its files
-            self._wait_for_builds()
+            self._wait_for_builds()  # the next release's environment, built ahead, keeps what it shares
             self.prune(env_dir)
         shutil.rmtree(env_dir, ignore_errors=True)
 
-    def prune(self, env_dir: Path) -> None:
-        """Drop this release's own big wheels (torch, torchvision, triton) from uv's cache once it is
-        done; CUDA's nvidia-* wheels are shared by neighbouring releases and go in close()."""
+    def _big_packages(self, env_dir: Path) -> set[str]:
         frozen = subprocess.run(["uv", "pip", "freeze", "--python", str(env_dir / "bin" / "python")],
                                 capture_output=True, text=True, env=self._env()).stdout.splitlines()
-        names = [line.split("==")[0].lower() for line in frozen if "==" in line]
-        self._shared.update(n for n in names if n.startswith("nvidia-"))
-        own = [n for n in names if n in BIG_PACKAGES]
-        if own:
-            self._uv("cache", "clean", "-q", *own)
+        names = {line.split("==")[0].lower() for line in frozen if "==" in line}
+        return {n for n in names if n in BIG_PACKAGES or n.startswith("nvidia-")}
+
+    def prune(self, env_dir: Path) -> None:
+        """Drop this release's big wheels (torch, torchvision, triton, CUDA's nvidia-*) from uv's cache
+        once it is done, but those another environment on disk uses: its hardlinks hold the same files,
+        so keeping them costs no disk, and a neighbouring release may install them again."""
+        with self._cache_use.pruning():  # no build is reading the cache meanwhile
+            others = [d for d in Path(self.envs_dir).glob("torch-*")
+                      if d != env_dir and (d / "bin" / "python").exists()]
+            kept = set().union(*(self._big_packages(d) for d in others)) if others else set()
+            own = sorted(self._big_packages(env_dir) - kept)
+            if own:
+                self._uv("cache", "clean", "-q", *own)
 
     def close(self) -> None:
         self._wait_for_builds()
         if not self.keep_envs:
             for torch in list(self._building):
-                shutil.rmtree(Path(self.envs_dir) / f"torch-{torch}", ignore_errors=True)
-        if self.prune_cache and self._shared:
-            self._uv("cache", "clean", "-q", *sorted(self._shared))
-            self._shared.clear()
+                env_dir = Path(self.envs_dir) / f"torch-{torch}"
+                if self.prune_cache and (env_dir / ".complete").exists():
+                    self.prune(env_dir)  # built ahead but never used (its claims were all reused)
+                shutil.rmtree(env_dir, ignore_errors=True)
 
     def __post_init__(self):
-        self._shared: set[str] = set()
         self._building: dict[str, threading.Thread] = {}
+        self._cache_use = CacheUse()
+        self._lock = threading.Lock()
+        self._own: list[str] | None = None
 
 
 class DiskMeter:
@@ -219,7 +277,7 @@ class DiskMeter:
             self.sample()
 
     def __enter__(self):
-        self.sample()
+        self.start = self.sample()  # what was there before (a shared uv cache): peak - start is this run's
         self._thread.start()
         return self
 
@@ -253,6 +311,7 @@ class Stored:
     documents: dict | None
     valid: dict[str, list[dict]]      # claim -> records reusable as they are
     rejudged: dict[str, list[dict]]   # claim -> records whose observation is reusable, judged again
+    original: list[dict] = field(default_factory=list)  # the file's records as they are
 
 
 def applies(claim, torch: str) -> bool:
@@ -299,7 +358,7 @@ def reusable(path: Path, catalogue: Catalogue, fingerprints: dict[str, str], jud
             rejudged[claim_id] = [r if r.get("judged") == judgements[claim_id] else
                                   {**rejudge(r, claims[claim_id], torch), "judged": judgements[claim_id]}
                                   for r in records]
-    return Stored(document.get("run"), document.get("documents"), valid, rejudged)
+    return Stored(document.get("run"), document.get("documents"), valid, rejudged, document.get("results") or [])
 
 
 def pending(release: Release, claims: list[str], out_dir: Path, catalogue: Catalogue) -> list[str]:
@@ -344,9 +403,12 @@ def check_release(release: Release, claims: list[str], out_dir: Path, catalogue:
         checked = len(fresh_records)
     if not records and not path.exists():
         return path  # nothing checked, nothing stored: no results file
-    run = dict(run or {})
-    run["reused"] = reused
-    write_results(path, run, records, documents)
+    key = lambda r: (r["claim"], r["device"])  # noqa: E731
+    if checked or rejudged or sorted(records, key=key) != sorted(stored.original, key=key):
+        run = dict(run or {})
+        run["reused"] = reused
+        write_results(path, run, records, documents)
+    # else: every record reused as it was: the file (a committed history) stays byte for byte
     tally.add(reused, checked, bool(wanted), release.torch)
     records = [r for r in records if r["claim"] in catalogue.by_id()]  # a claim removed from the specs
     log(f"torch {release.torch}: {checked} claim checks run, {reused} reused ({rejudged} of them judged again)"

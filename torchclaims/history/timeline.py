@@ -172,6 +172,15 @@ def build_history(paths, releases: list[Release] | None = None, tolerances: dict
 
 
 def write_history(document: dict, path: Path) -> Path:
+    """Write history.json, unless the one there says the same but for its date (a committed history stays as it is)."""
     from torchclaims.results import atomic_write_text
 
-    return atomic_write_text(Path(path), json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    path = Path(path)
+    if path.exists():
+        try:
+            before = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            before = None
+        if isinstance(before, dict) and {**before, "generated": None} == {**document, "generated": None}:
+            return path
+    return atomic_write_text(path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
