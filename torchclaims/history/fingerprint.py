@@ -18,7 +18,7 @@ from torchclaims.spec import Catalogue, Claim
 
 ENGINE_DIR = Path(__file__).resolve().parent.parent
 # the engine code that runs a checker and makes its observation (models: the suites' shared models)
-ENGINE_FILES = ("observe.py", "evaluate.py", "isolation.py", "models.py", "devices.py", "checkers.py")
+ENGINE_FILES = ("observe.py", "evaluate.py", "isolation.py", "models.py", "devices.py", "checkers.py", "warned.py")
 JUDGE_FILES = ("judge.py",)
 OBSERVATION_FIELDS = ("id", "topic", "check", "args", "devices", "torch", "requires")
 JUDGEMENT_FIELDS = ("expect", "known", "tolerance")
