@@ -74,3 +74,69 @@ def test_one_environment_per_release_installed_run_and_removed(tmp_path, monkeyp
     assert tally.checked == 2 * 6 and tally.envs_built == 2
     written = json.loads((tmp_path / "out" / "results-torch-2.13.0.json").read_text())
     assert len(written["results"]) == 6 and all(r["fingerprint"] for r in written["results"])
+
+
+def _fake_uv(tmp_path, monkeypatch, fail_install=False):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    uv = bin_dir / "uv"
+    script = FAKE_UV.replace("{python}", sys.executable).replace("{fake_python!r}", repr(FAKE_PYTHON))
+    if fail_install:  # `uv pip install` fails: no such release, a network error...
+        script += 'if args[:2] == ["pip", "install"]:\n    sys.exit("error: no solution found")\n'
+    uv.write_text(script)
+    uv.chmod(uv.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("FAKE_UV_LOG", str(tmp_path / "uv.log"))
+    monkeypatch.setenv("PATH", os.pathsep.join([str(bin_dir), os.environ["PATH"]]))
+
+
+def _arith_project(tmp_path) -> Project:
+    project = Project(tmp_path / "project")
+    project.spec("arith", ARITHMETIC_SPEC)
+    project.suite("arith", ARITHMETIC_SUITE)
+    return project
+
+
+def test_an_environment_that_fails_to_build_is_reported_failed_not_built(tmp_path, monkeypatch, capsys):
+    from torchclaims.cli import main
+
+    _fake_uv(tmp_path, monkeypatch, fail_install=True)
+    project = _arith_project(tmp_path)
+    status = main(["history", "--project", str(project.root), "--out", str(tmp_path / "out"), "--torch", "2.13.0",
+                   "--uv-cache", str(tmp_path / "cache")])
+    printed = capsys.readouterr().out
+    assert status == 1
+    assert "0 environments built, 1 failed" in printed and "FAILED (no new results): torch 2.13.0" in printed
+    assert not (tmp_path / "out" / "results-torch-2.13.0.json").exists()
+
+
+def test_a_run_that_would_not_fit_on_disk_does_not_start_and_says_how_to_cut_it(tmp_path, monkeypatch, capsys):
+    from torchclaims.cli import main
+    from torchclaims.history import disk
+
+    _fake_uv(tmp_path, monkeypatch)
+    monkeypatch.setattr(disk, "free_bytes", lambda path: 3 * 10**9)
+    project = _arith_project(tmp_path)
+    args = ["history", "--project", str(project.root), "--out", str(tmp_path / "out"), "--torch", "2.12.1,2.13.0",
+            "--uv-cache", str(tmp_path / "cache")]
+    assert main(args) == 2
+    said = capsys.readouterr().err
+    assert "2 release environment(s) to build need about 11.0 GB" in said and "3.0 GB free" in said
+    for option in ("--prune-cache", "--keep-cache", "--jobs 1", "--torch"):
+        assert option in said
+    assert not (tmp_path / "uv.log").exists()  # nothing was built
+    monkeypatch.setattr(disk, "free_bytes", lambda path: 12 * 10**9)
+    assert main(args) == 0  # 2 releases, one built ahead: 11 GB fits in 12
+    assert "peak disk estimated at 11.0 GB" in capsys.readouterr().out
+
+
+def test_the_estimate_counts_environments_in_flight_when_pruning_and_uncached_releases_when_keeping(tmp_path):
+    from torchclaims.history.disk import estimate_peak
+
+    releases = [f"2.{minor}.0" for minor in range(10)]
+    assert estimate_peak(releases, jobs=1, keep_cache=False, cache=None, ahead=2).peak_bytes == 3 * 5.5e9
+    assert estimate_peak(releases, jobs=4, keep_cache=False, cache=None).peak_bytes == 4 * 5.5e9
+    assert estimate_peak([], jobs=1, keep_cache=False, cache=None).peak_bytes == 0
+    cached = tmp_path / "cache" / "wheels-v8" / "pypi" / "torch" / "2.3.0-cp311-cp311-manylinux1_x86_64"
+    cached.mkdir(parents=True)
+    kept = estimate_peak(releases, jobs=1, keep_cache=True, cache=tmp_path / "cache")
+    assert kept.peak_bytes == 9 * 5.5e9 and "1 already cached" in kept.basis

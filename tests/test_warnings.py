@@ -127,3 +127,18 @@ def test_the_report_says_holds_warns_and_lists_new_warnings_and_warned_from(tmp_
         "FutureWarning: torch.load will default to weights_only=True (torch.serialization)"]
     said = dating(history, "io.load", "cpu", "2023-06")
     assert said["warned"] == "2.0.1" and "warned from torch 2.0.1, broke in torch 2.14.1" in said["text"]
+
+
+def test_a_suites_module_is_named_the_same_wherever_the_project_is_checked_out(tmp_path):
+    import sys
+    import types
+
+    from torchclaims.warned import module_of
+
+    fake = types.ModuleType("torchclaims_suites.mine_0123abcd.io")
+    fake.__file__ = str(tmp_path / "suites" / "io.py")
+    sys.modules[fake.__name__] = fake
+    try:
+        assert module_of(fake.__file__) == "suites.io"
+    finally:
+        del sys.modules[fake.__name__]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 # modules whose warnings are the harness's, not torch's
 HARNESS = ("torchclaims", "_pytest", "pytest", "pluggy", "xdist", "execnet", "warnings", "importlib")
+SUITES_PACKAGE = "torchclaims_suites"  # checkers.py imports a project's suites under it
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
 
 _current: contextvars.ContextVar[list | None] = contextvars.ContextVar("torchclaims_warnings", default=None)
@@ -34,7 +35,10 @@ def module_of(filename: str) -> str:
             if path:
                 _by_file.setdefault(path, name)
     if filename in _by_file:
-        return _by_file[filename]
+        name = _by_file[filename]
+        if name.startswith(SUITES_PACKAGE + "."):  # torchclaims_suites.<project>_<hash of its path>.<topic>
+            return "suites." + name.split(".", 2)[-1]  # the same wherever the project is checked out
+        return name
     return Path(filename).stem if filename and Path(filename).is_file() else (filename or "")  # e.g. "doc.md block 3"
 
 

@@ -6,7 +6,8 @@ hardlinked from uv's cache, is 5.2-5.5 GB with its cache share (torch 2.4.1: 5.2
 An environment and its cache entries are the same files (hardlinks) on one filesystem.
 
 - Pruned (the default): each release's wheels leave the cache after its run, so at most the
-  environments in flight are on disk: the jobs running and, with --jobs 1, the next one built ahead.
+  environments in flight are on disk: the jobs running and, with --jobs 1, the next ones built
+  ahead (--build-ahead, 2 by default: 3 environments, 16.5 GB).
 - --keep-cache: every release not yet in uv's cache adds its wheels there and they stay
   (neighbouring releases share some nvidia wheels, so this is an upper bound).
 """
@@ -54,11 +55,11 @@ class Estimate:
 
 
 def estimate_peak(to_build: list[str], jobs: int, keep_cache: bool, cache: Path | None,
-                  release_bytes: float = RELEASE_GB * 1e9) -> Estimate:
+                  release_bytes: float = RELEASE_GB * 1e9, ahead: int = 1) -> Estimate:
     """Peak new disk for building environments for the torch releases `to_build`."""
     if not to_build:
         return Estimate(0, "no environment to build")
-    in_flight = min(len(to_build), jobs + 1 if jobs == 1 else jobs)
+    in_flight = min(len(to_build), 1 + max(ahead, 0) if jobs == 1 else jobs)
     if not keep_cache:
         return Estimate(int(in_flight * release_bytes),
                         f"{in_flight} environment(s) at once x {release_bytes / 1e9:.1f} GB, the cache pruned after each release")

@@ -418,9 +418,10 @@ def check_release(release: Release, claims: list[str], out_dir: Path, catalogue:
 
 def run_history(catalogue: Catalogue, releases: list[Release], out_dir: Path, runner: Runner, *,
                 candidates: list[Release] | None = None, jobs: int = 1, bisect: bool = True,
-                log=print) -> Tally:
+                ahead: int = 1, log=print) -> Tally:
     """Check every claim on `releases`, then pin each change by checking the `candidates`
-    (releases between two checked ones) for just the claims that changed there."""
+    (releases between two checked ones) for just the claims that changed there. With jobs 1, the
+    environments of the next `ahead` releases that need one are built meanwhile."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     every_claim = [c.id for c in catalogue.claims]
@@ -432,9 +433,10 @@ def run_history(catalogue: Catalogue, releases: list[Release], out_dir: Path, ru
                 list(pool.map(lambda item: check_release(item[0], item[1], out_dir, catalogue, runner, tally, log), work))
             return
         for index, (release, claims) in enumerate(work):
-            if index + 1 < len(work) and runner is not None and hasattr(runner, "prefetch"):
-                following, following_claims = work[index + 1]
-                if pending(following, following_claims, out_dir, catalogue):
+            # the next releases' environments are built (downloads: network-bound) while this one's claims run
+            for following, following_claims in work[index + 1:index + 1 + ahead]:
+                if runner is not None and hasattr(runner, "prefetch") and pending(
+                        following, following_claims, out_dir, catalogue):
                     runner.prefetch(following)
             check_release(release, claims, out_dir, catalogue, runner, tally, log)
 
