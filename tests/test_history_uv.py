@@ -140,3 +140,10 @@ def test_the_estimate_counts_environments_in_flight_when_pruning_and_uncached_re
     cached.mkdir(parents=True)
     kept = estimate_peak(releases, jobs=1, keep_cache=True, cache=tmp_path / "cache")
     assert kept.peak_bytes == 9 * 5.5e9 and "1 already cached" in kept.basis
+
+
+def test_the_cache_is_pruned_unless_kept():
+    from torchclaims.cli import build_parser
+
+    parse = lambda *extra: build_parser().parse_known_args(["history", *extra])[0].keep_cache  # noqa: E731
+    assert (parse(), parse("--prune-cache"), parse("--keep-cache")) == (False, False, True)

@@ -26,7 +26,9 @@ def add_history_parser(parser, handler):
     parser.add_argument("--build-ahead", type=int, default=2, metavar="N",
                         help="with --jobs 1, the environments of the next N releases are built (downloaded) "
                              "while a release's claims run (default: %(default)s; each is ~5.5 GB on disk while it exists)")
-    parser.add_argument("--uv-cache", default=None, metavar="DIR", help="uv's cache for the environments (UV_CACHE_DIR)")
+    parser.add_argument("--uv-cache", default=None, metavar="DIR",
+                        help="uv's cache for the environments (default: ~/.cache/torchclaims/uv, the history's own, "
+                             "so that pruning it leaves your own uv cache alone)")
     pruning = parser.add_mutually_exclusive_group()
     pruning.add_argument("--prune-cache", dest="keep_cache", action="store_false",
                          help="drop each release's torch, torchvision, triton and nvidia wheels from uv's cache "
@@ -45,7 +47,7 @@ def add_history_parser(parser, handler):
     parser.add_argument("--merge", nargs="+", default=None, metavar="RESULTS.json",
                         help="run nothing: build OUT/history.json from these results files (e.g. CI artifacts)")
     parser.add_argument("-o", "--output", default=None, metavar="JSON", help="history file (default: OUT/history.json)")
-    parser.set_defaults(handler=handler)
+    parser.set_defaults(handler=handler, keep_cache=False)  # pruned unless --keep-cache
 
 
 def specs_sha256(specs_dir: Path) -> str:
@@ -93,12 +95,12 @@ def history(args) -> int:
             print(f"history: {len(to_build)} of {len(chosen)} releases need an environment; "
                   f"peak disk estimated at {estimate.peak_bytes / 1e9:.1f} GB ({estimate.basis}); "
                   f"{free_bytes(envs) / 1e9:.1f} GB free", flush=True)
-    runner = UvRunner(envs_dir=envs, keep_envs=args.keep_envs, uv_cache=Path(args.uv_cache) if args.uv_cache else None,
+    runner = UvRunner(envs_dir=envs, keep_envs=args.keep_envs, uv_cache=cache,
                       find_links=tuple(args.find_links), local_builds=args.local_builds,
                       claim_args=tuple(args.claim_args.split()), prune_cache=not args.keep_cache,
                       project=project_dir.root)
     started = time.monotonic()
-    watched = [envs, *([cache] if cache else [])]
+    watched = [envs, cache]
     with DiskMeter(watched) as disk:
         tally = run_history(catalogue, chosen, out_dir, None if args.reuse_only else runner,
                             candidates=candidates, jobs=args.jobs, ahead=max(args.build_ahead, 0),

@@ -16,24 +16,22 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 RELEASE_GB = 5.5
 
 
-def uv_cache_dir(given: Path | None) -> Path | None:
-    """The cache uv will use: --uv-cache, else UV_CACHE_DIR, else `uv cache dir`."""
-    if given:
-        return Path(given)
-    if os.environ.get("UV_CACHE_DIR"):
-        return Path(os.environ["UV_CACHE_DIR"])
-    try:
-        done = subprocess.run(["uv", "cache", "dir"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return Path(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else None
+def history_cache_dir() -> Path:
+    """uv's cache for the release environments: one of the history's own (~/.cache/torchclaims/uv), shared by
+    every project here, so pruning it never removes wheels from the cache the user's own environments use."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "torchclaims" / "uv"
+
+
+def uv_cache_dir(given: Path | None) -> Path:
+    """The cache the release environments use: --uv-cache, else the history's own."""
+    return Path(given) if given else history_cache_dir()
 
 
 def in_cache(cache: Path | None, torch: str) -> bool:
