@@ -147,3 +147,8 @@ def test_the_cache_is_pruned_unless_kept():
 
     parse = lambda *extra: build_parser().parse_known_args(["history", *extra])[0].keep_cache  # noqa: E731
     assert (parse(), parse("--prune-cache"), parse("--keep-cache")) == (False, False, True)
+
+
+def test_a_relative_envs_folder_is_made_absolute_the_claims_run_elsewhere(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert UvRunner(envs_dir=Path("out/.envs")).envs_dir == tmp_path / "out" / ".envs"

@@ -31,7 +31,7 @@ def history_cache_dir() -> Path:
 
 def uv_cache_dir(given: Path | None) -> Path:
     """The cache the release environments use: --uv-cache, else the history's own."""
-    return Path(given) if given else history_cache_dir()
+    return Path(given).absolute() if given else history_cache_dir()
 
 
 def in_cache(cache: Path | None, torch: str) -> bool:

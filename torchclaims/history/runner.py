@@ -247,6 +247,7 @@ class UvRunner:
                 shutil.rmtree(env_dir, ignore_errors=True)
 
     def __post_init__(self):
+        self.envs_dir = Path(self.envs_dir).resolve()  # the claims run with the project as their cwd
         self._building: dict[str, threading.Thread] = {}
         self._cache_use = CacheUse()
         self._lock = threading.Lock()
