@@ -214,10 +214,16 @@ class UvRunner:
         return args
 
     def remove(self, release: Release, env_dir: Path) -> None:
-        if self.prune_cache:
-            self._wait_for_builds()  # the next release's environment, built ahead, keeps what it shares
-            self.prune(env_dir)
+        if not self.prune_cache:
+            shutil.rmtree(env_dir, ignore_errors=True)
+            return
+        names = self._big_packages(env_dir)  # asked of the environment before it goes
         shutil.rmtree(env_dir, ignore_errors=True)
+        # in the background: the prune waits for the builds ahead to finish reading the cache, the next
+        # release's claims need not wait for it
+        thread = threading.Thread(target=self._prune_quietly, args=(names,), daemon=True)
+        self._pruners.append(thread)
+        thread.start()
 
     def _big_packages(self, env_dir: Path) -> set[str]:
         frozen = subprocess.run(["uv", "pip", "freeze", "--python", str(env_dir / "bin" / "python")],
@@ -225,30 +231,39 @@ class UvRunner:
         names = {line.split("==")[0].lower() for line in frozen if "==" in line}
         return {n for n in names if n in BIG_PACKAGES or n.startswith("nvidia-")}
 
-    def prune(self, env_dir: Path) -> None:
-        """Drop this release's big wheels (torch, torchvision, triton, CUDA's nvidia-*) from uv's cache
-        once it is done, but those another environment on disk uses: its hardlinks hold the same files,
-        so keeping them costs no disk, and a neighbouring release may install them again."""
+    def _prune_quietly(self, names: set[str]) -> None:
+        try:
+            self.prune(names)
+        except Exception as exc:  # a cache left fuller than it need be is not the run's failure
+            self.log(f"pruning uv's cache failed ({type(exc).__name__}: {exc}); it keeps {', '.join(sorted(names))}")
+
+    def prune(self, names: set[str]) -> None:
+        """Drop a finished release's big wheels (torch, torchvision, triton, CUDA's nvidia-*) from uv's cache,
+        but those another environment on disk uses: its hardlinks hold the same files, so keeping them
+        costs no disk, and a neighbouring release may install them again."""
         with self._cache_use.pruning():  # no build is reading the cache meanwhile
-            others = [d for d in Path(self.envs_dir).glob("torch-*")
-                      if d != env_dir and (d / "bin" / "python").exists()]
+            others = [d for d in Path(self.envs_dir).glob("torch-*") if (d / "bin" / "python").exists()]
             kept = set().union(*(self._big_packages(d) for d in others)) if others else set()
-            own = sorted(self._big_packages(env_dir) - kept)
+            own = sorted(set(names) - kept)
             if own:
                 self._uv("cache", "clean", "-q", *own)
 
     def close(self) -> None:
         self._wait_for_builds()
+        for thread in self._pruners:
+            thread.join()
         if not self.keep_envs:
-            for torch in list(self._building):
+            for torch in list(self._building):  # built ahead but never used (their claims were all reused)
                 env_dir = Path(self.envs_dir) / f"torch-{torch}"
-                if self.prune_cache and (env_dir / ".complete").exists():
-                    self.prune(env_dir)  # built ahead but never used (its claims were all reused)
+                names = self._big_packages(env_dir) if self.prune_cache and (env_dir / ".complete").exists() else set()
                 shutil.rmtree(env_dir, ignore_errors=True)
+                if names:
+                    self.prune(names)
 
     def __post_init__(self):
         self.envs_dir = Path(self.envs_dir).resolve()  # the claims run with the project as their cwd
         self._building: dict[str, threading.Thread] = {}
+        self._pruners: list[threading.Thread] = []
         self._cache_use = CacheUse()
         self._lock = threading.Lock()
         self._own: list[str] | None = None
