@@ -238,15 +238,15 @@ class UvRunner:
             self.log(f"pruning uv's cache failed ({type(exc).__name__}: {exc}); it keeps {', '.join(sorted(names))}")
 
     def prune(self, names: set[str]) -> None:
-        """Drop a finished release's big wheels (torch, torchvision, triton, CUDA's nvidia-*) from uv's cache,
-        but those another environment on disk uses: its hardlinks hold the same files, so keeping them
-        costs no disk, and a neighbouring release may install them again."""
+        """Drop a finished release's big wheels (torch, torchvision, triton, CUDA's nvidia-*) from uv's cache.
+
+        `uv cache clean NAME` drops every version of NAME, also one an environment built ahead uses: that
+        environment keeps its files (hardlinks), and a later release that shares them downloads them again.
+        Keeping a name while any environment on disk used it kept every version of the nvidia wheels (the
+        same names across releases): 48.5 GB at the peak of a 17-release run instead of ~16."""
         with self._cache_use.pruning():  # no build is reading the cache meanwhile
-            others = [d for d in Path(self.envs_dir).glob("torch-*") if (d / "bin" / "python").exists()]
-            kept = set().union(*(self._big_packages(d) for d in others)) if others else set()
-            own = sorted(set(names) - kept)
-            if own:
-                self._uv("cache", "clean", "-q", *own)
+            if names:
+                self._uv("cache", "clean", "-q", *sorted(names))
 
     def close(self) -> None:
         self._wait_for_builds()
