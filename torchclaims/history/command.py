@@ -25,7 +25,7 @@ def add_history_parser(parser, handler):
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="releases checked at once (default: 1)")
     parser.add_argument("--build-ahead", type=int, default=2, metavar="N",
                         help="with --jobs 1, the environments of the next N releases are built (downloaded) "
-                             "while a release's claims run (default: %(default)s; each is ~5.5 GB on disk while it exists)")
+                             "while a release's claims run (default: %(default)s; each is ~6 GB on disk while it exists)")
     parser.add_argument("--uv-cache", default=None, metavar="DIR",
                         help="uv's cache for the environments (default: ~/.cache/torchclaims/uv, the history's own, "
                              "so that pruning it leaves your own uv cache alone)")
@@ -35,7 +35,7 @@ def add_history_parser(parser, handler):
                               "after its run, but those another environment on disk uses (the default)")
     pruning.add_argument("--keep-cache", dest="keep_cache", action="store_true",
                          help="keep them: the next run builds those releases in about a second each, "
-                              "at about 5.5 GB of disk a release")
+                              "at about 5.5-6 GB of disk a release")
     parser.add_argument("--find-links", action="append", default=[], metavar="DIR", help="extra wheels (uv --find-links)")
     parser.add_argument("--local-builds", action="store_true", help="accept local torch builds (2.13.0+cpu) from --find-links")
     parser.add_argument("--no-bisect", dest="bisect", action="store_false",
