@@ -133,8 +133,8 @@ def test_the_estimate_counts_environments_in_flight_when_pruning_and_uncached_re
     from torchclaims.history.disk import estimate_peak
 
     releases = [f"2.{minor}.0" for minor in range(10)]
-    assert estimate_peak(releases, jobs=1, keep_cache=False, cache=None, ahead=2).peak_bytes == 3 * 6e9
-    assert estimate_peak(releases, jobs=4, keep_cache=False, cache=None).peak_bytes == 4 * 6e9
+    assert estimate_peak(releases, jobs=1, keep_cache=False, cache=None, ahead=2).peak_bytes == 4 * 6e9
+    assert estimate_peak(releases, jobs=4, keep_cache=False, cache=None).peak_bytes == 5 * 6e9
     assert estimate_peak([], jobs=1, keep_cache=False, cache=None).peak_bytes == 0
     cached = tmp_path / "cache" / "wheels-v8" / "pypi" / "torch" / "2.3.0-cp311-cp311-manylinux1_x86_64"
     cached.mkdir(parents=True)
