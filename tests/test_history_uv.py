@@ -68,8 +68,95 @@ def test_one_environment_per_release_installed_run_and_removed(tmp_path, monkeyp
         ["torch==2.0.1", "torchvision==0.15.2", "numpy<2", "-e", str(project.root)],
         ["torch==2.13.0", "torchvision==0.28.0", "-e", str(project.root)]]
     cleans = [c for c in calls if c[:2] == ["cache", "clean"]]
-    assert cleans == [["cache", "clean", "-q", "torch"]] * 2 + [["cache", "clean", "-q", "nvidia-cublas-cu12"]]
+    # each release's big wheels leave the cache after its run
+    assert cleans == [["cache", "clean", "-q", "nvidia-cublas-cu12", "torch"]] * 2
     assert not any(envs.iterdir())  # each environment removed after its run
     assert tally.checked == 2 * 6 and tally.envs_built == 2
     written = json.loads((tmp_path / "out" / "results-torch-2.13.0.json").read_text())
     assert len(written["results"]) == 6 and all(r["fingerprint"] for r in written["results"])
+
+
+def _fake_uv(tmp_path, monkeypatch, fail_install=False):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    uv = bin_dir / "uv"
+    script = FAKE_UV.replace("{python}", sys.executable).replace("{fake_python!r}", repr(FAKE_PYTHON))
+    if fail_install:  # `uv pip install` fails: no such release, a network error...
+        script += 'if args[:2] == ["pip", "install"]:\n    sys.exit("error: no solution found")\n'
+    uv.write_text(script)
+    uv.chmod(uv.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("FAKE_UV_LOG", str(tmp_path / "uv.log"))
+    monkeypatch.setenv("PATH", os.pathsep.join([str(bin_dir), os.environ["PATH"]]))
+
+
+def _arith_project(tmp_path) -> Project:
+    project = Project(tmp_path / "project")
+    project.spec("arith", ARITHMETIC_SPEC)
+    project.suite("arith", ARITHMETIC_SUITE)
+    return project
+
+
+def test_an_environment_that_fails_to_build_is_reported_failed_not_built(tmp_path, monkeypatch, capsys):
+    from torchclaims.cli import main
+
+    _fake_uv(tmp_path, monkeypatch, fail_install=True)
+    project = _arith_project(tmp_path)
+    status = main(["history", "--project", str(project.root), "--out", str(tmp_path / "out"), "--torch", "2.13.0",
+                   "--uv-cache", str(tmp_path / "cache")])
+    printed = capsys.readouterr().out
+    assert status == 1
+    assert "0 environments built, 1 failed" in printed and "FAILED (no new results): torch 2.13.0" in printed
+    assert not (tmp_path / "out" / "results-torch-2.13.0.json").exists()
+
+
+def test_a_run_that_would_not_fit_on_disk_does_not_start_and_says_how_to_cut_it(tmp_path, monkeypatch, capsys):
+    from torchclaims.cli import main
+    from torchclaims.history import disk
+
+    _fake_uv(tmp_path, monkeypatch)
+    monkeypatch.setattr(disk, "free_bytes", lambda path: 3 * 10**9)
+    project = _arith_project(tmp_path)
+    args = ["history", "--project", str(project.root), "--out", str(tmp_path / "out"), "--torch", "2.12.1,2.13.0",
+            "--uv-cache", str(tmp_path / "cache")]
+    assert main(args) == 2
+    said = capsys.readouterr().err
+    assert "2 release environment(s) to build need about 12.0 GB" in said and "3.0 GB free" in said
+    for option in ("--prune-cache", "--keep-cache", "--jobs 1", "--torch"):
+        assert option in said
+    assert not (tmp_path / "uv.log").exists()  # nothing was built
+    monkeypatch.setattr(disk, "free_bytes", lambda path: 13 * 10**9)
+    assert main(args) == 0  # 2 releases, one built ahead: 12 GB fits in 13
+    assert "peak disk estimated at 12.0 GB" in capsys.readouterr().out
+
+
+def test_the_estimate_counts_environments_in_flight_when_pruning_and_uncached_releases_when_keeping(tmp_path):
+    from torchclaims.history.disk import estimate_peak
+
+    releases = [f"2.{minor}.0" for minor in range(10)]
+    assert estimate_peak(releases, jobs=1, keep_cache=False, cache=None, ahead=2).peak_bytes == 4 * 6e9
+    assert estimate_peak(releases, jobs=4, keep_cache=False, cache=None).peak_bytes == 5 * 6e9
+    assert estimate_peak([], jobs=1, keep_cache=False, cache=None).peak_bytes == 0
+    cached = tmp_path / "cache" / "wheels-v8" / "pypi" / "torch" / "2.3.0-cp311-cp311-manylinux1_x86_64"
+    cached.mkdir(parents=True)
+    kept = estimate_peak(releases, jobs=1, keep_cache=True, cache=tmp_path / "cache")
+    assert kept.peak_bytes == 9 * 6e9 and "1 already cached" in kept.basis
+
+
+def test_the_cache_is_pruned_unless_kept():
+    from torchclaims.cli import build_parser
+
+    parse = lambda *extra: build_parser().parse_known_args(["history", *extra])[0].keep_cache  # noqa: E731
+    assert (parse(), parse("--prune-cache"), parse("--keep-cache")) == (False, False, True)
+
+
+def test_a_relative_envs_folder_is_made_absolute_the_claims_run_elsewhere(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert UvRunner(envs_dir=Path("out/.envs")).envs_dir == tmp_path / "out" / ".envs"
+
+
+def test_pruning_drops_every_big_wheel_of_the_finished_release(tmp_path, monkeypatch):
+    _fake_uv(tmp_path, monkeypatch)
+    runner = UvRunner(envs_dir=tmp_path / "envs", uv_cache=tmp_path / "cache", prune_cache=True, log=lambda line: None)
+    runner.prune({"torch", "triton", "nvidia-cublas-cu12"})
+    calls = [json.loads(line) for line in (tmp_path / "uv.log").read_text().splitlines()]
+    assert [c for c in calls if c[:2] == ["cache", "clean"]] == [["cache", "clean", "-q", "nvidia-cublas-cu12", "torch", "triton"]]

@@ -141,6 +141,13 @@ def test_a_cells_warnings_are_parsed_from_its_stderr(run, by_cell):
         {"category": "UserWarning", "message": "one", "module": "torch.nn.modules.module"}]
 
 
+def test_a_cells_warnings_reach_its_outcome(by_cell):
+    outcome = evaluate(by_cell[nb.WARNING], Target("cpu"))  # the notebook's run is shared: no second kernel
+    assert outcome.warnings == [
+        {"category": "DeprecationWarning", "message": "this API is deprecated", "module": "__main__"}]
+    assert evaluate(by_cell[nb.DISPLAYED], Target("cpu")).warnings == []
+
+
 def test_reextracting_keeps_what_the_user_wrote(project, claims):
     spec = project.specs_dir / f"{TOPIC}.yaml"
     original = spec.read_text(encoding="utf-8")

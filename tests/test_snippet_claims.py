@@ -108,3 +108,30 @@ def test_break_it_a_torch_that_prints_otherwise_fails_the_claim(claims, tmp_path
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(broken), os.environ.get("PYTHONPATH")])))
     found, message = verdict(claims["shapes.view-prints"])
     assert found == "fails", message
+
+
+# torch's view warns as a deprecation would, from torch's side (a module of its own)
+WARNING_TORCH = '''\
+import torch, warnings
+
+_view = torch.Tensor.view
+
+
+def view(self, *shape):
+    warnings.warn("view will copy in a later release", FutureWarning)
+    return _view(self, *shape)
+
+
+torch.Tensor.view = view
+'''
+
+
+def test_break_it_a_warning_in_the_snippets_process_is_recorded(claims, tmp_path, monkeypatch):
+    warning = tmp_path / "warning"
+    warning.mkdir()
+    (warning / "sitecustomize.py").write_text(WARNING_TORCH, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(warning), os.environ.get("PYTHONPATH")])))
+    outcome = evaluate(claims["shapes.view-prints"], Target("cpu"))
+    assert outcome.verdict.value == "holds", outcome.message
+    assert outcome.warnings == [{"category": "FutureWarning", "message": "view will copy in a later release",
+                                 "module": "sitecustomize"}]

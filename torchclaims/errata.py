@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 from dataclasses import asdict, dataclass, field
 
-from torchclaims.report.history import DECIDED, WRONG, History, _version, wrong_since, written_on
+from torchclaims.report.history import DECIDED, WRONG, History, _version, warned_from, wrong_since, written_on
 
 MISTAKE, OUTDATED, UNDATED = "mistake", "outdated", "undated"
 CLASSES = (MISTAKE, OUTDATED, UNDATED)
@@ -46,6 +46,7 @@ class Classed:
     inferred: bool = False         # outdated because it held on the oldest release checked, newer than the document
     written: str | None = None     # the torch current when the document was written
     evidence: list[str] = field(default_factory=list)
+    warned: str | None = None      # the first release of the warnings that ran up to the break (a deprecation)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -89,7 +90,18 @@ def _date_words(date: str, estimated: bool) -> str:
 
 def classify_device(history: History | None, claim: str, device: str, date: str, estimated: bool = False,
                     cited: Cited = Cited()) -> Classed:
-    """The class of a claim contradicted on the newest torch, on one device."""
+    """The class of a claim contradicted on the newest torch, on one device, and the warnings that announced it."""
+    found = _classify_device(history, claim, device, date, estimated, cited)
+    intervals = history.intervals.get((claim, device)) if history is not None else None
+    since = wrong_since(intervals) if intervals else None
+    if since and (warned := warned_from(intervals, since)):
+        found.warned = warned
+        found.basis += f"; warned from torch {warned}, broke in torch {since}"
+    return found
+
+
+def _classify_device(history: History | None, claim: str, device: str, date: str, estimated: bool = False,
+                     cited: Cited = Cited()) -> Classed:
     evidence = list(cited.evidence)
     if not date:
         return Classed(UNDATED, "the document has no date, so the torch current when it was written is unknown",

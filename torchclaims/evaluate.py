@@ -16,6 +16,7 @@ from torchclaims.devices import Target
 from torchclaims.isolation import isolated
 from torchclaims.judge import Judgement, Verdict, judge
 from torchclaims.observe import plain
+from torchclaims.warned import add as add_warnings, recording
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Outcome:
     message: str = ""
     duration_s: float = 0.0
     details: str = field(default="", repr=False)  # a traceback, for errors
+    # what torch, torchvision, numpy... warned while it ran (warned.py): [{category, message, module}]
+    warnings: list[dict] = field(default_factory=list)
 
     def to_record(self, claim) -> dict:
         record = asdict(self)
@@ -70,9 +73,12 @@ def not_run_reason(claim, target: Target) -> str | None:
 
 def observe(claim, device: str) -> Any:
     if claim.is_snippet:
-        from torchclaims.documents.snippets import run_snippet
+        from torchclaims.documents.snippets import run_snippet, snippet_warnings
 
-        return run_snippet(claim, device)
+        try:
+            return run_snippet(claim, device)
+        finally:  # a kernel's cell warned on its own stderr, where catch_warnings cannot see it
+            add_warnings(snippet_warnings(claim, device))
     check = checker_function(claim.suite_path, claim.check)  # imported outside the isolation
     with isolated():
         return plain(check(device, **claim.args))
@@ -87,15 +93,20 @@ def evaluate(claim, target: Target) -> Outcome:
         # the document's printed output, parsed: what the claim expects
         claim = replace(claim, expect=expected_output(claim))
 
+    warned: list[dict] = []
+
     def outcome(judgement: Judgement, observed=None, expected=claim.expect, details="") -> Outcome:
         return Outcome(claim.id, target.label, judgement.verdict, expected, observed, judgement.message,
-                       round(time.perf_counter() - start, 6), details)
+                       round(time.perf_counter() - start, 6), details, warned)
 
     if (reason := not_run_reason(claim, target)):
         return outcome(Judgement(Verdict.NOT_RUN, reason))
     try:
-        observed = observe(claim, target.device)
-        expected = observe(claim, "cpu") if target.parity else None
+        if not claim.is_snippet:  # the suite's import (once per process) is not the claim's to warn about
+            checker_function(claim.suite_path, claim.check)
+        with recording() as warned:
+            observed = observe(claim, target.device)
+            expected = observe(claim, "cpu") if target.parity else None
     except NotRun as exc:
         return outcome(Judgement(Verdict.NOT_RUN, str(exc)))
     except SuiteImportError as exc:  # this suite cannot be imported here (e.g. an API this torch lacks)

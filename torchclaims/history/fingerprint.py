@@ -20,7 +20,7 @@ from torchclaims.spec import Catalogue, Claim
 
 ENGINE_DIR = Path(__file__).resolve().parent.parent
 # the engine code that runs a checker and makes its observation (a project's own helpers are in its suites/)
-ENGINE_FILES = ("observe.py", "evaluate.py", "isolation.py", "devices.py", "checkers.py")
+ENGINE_FILES = ("observe.py", "evaluate.py", "isolation.py", "devices.py", "checkers.py", "warned.py")
 JUDGE_FILES = ("judge.py",)
 # a snippet claim (a document's own code, a notebook's cell) is observed by the document side
 DOCUMENT_ENGINE_FILES = ("documents/snippets.py", "documents/snippet_runner.py", "documents/kernel.py",

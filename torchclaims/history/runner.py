@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,6 @@ from packaging.version import Version
 
 from torchclaims.history.fingerprint import claim_fingerprints, judgement_fingerprints, record_fingerprint
 from torchclaims.history.timeline import release_of, to_check
-from torchclaims.paths import REPO_ROOT
 from torchclaims.releases import Release
 from torchclaims.results import document_records, read_results, write_results
 from torchclaims.spec import Catalogue
@@ -47,7 +47,7 @@ class Tally:
         with self.lock:
             self.reused += reused
             self.checked += checked
-            self.envs_built += int(built)
+            self.envs_built += int(built and not failed)  # an environment that failed to build was not built
             (self.failed if failed else self.releases).append(torch)
 
 
@@ -58,12 +58,49 @@ BIG_PACKAGES = {"torch", "torchvision", "triton", "pytorch-triton", "cuda-bindin
 Runner = Callable[[Release, list[str], Path], None]
 
 
+class CacheUse:
+    """Builds read uv's cache, pruning removes from it: many builds at once, or one prune alone
+    (a waiting prune goes first, so builds in a row cannot starve it)."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._builds = 0
+        self._pruning = False
+        self._waiting = 0
+
+    @contextmanager
+    def building(self):
+        with self._cond:
+            self._cond.wait_for(lambda: not self._pruning and not self._waiting)
+            self._builds += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._builds -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def pruning(self):
+        with self._cond:
+            self._waiting += 1
+            self._cond.wait_for(lambda: not self._pruning and not self._builds)
+            self._waiting -= 1
+            self._pruning = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._pruning = False
+                self._cond.notify_all()
+
+
 @dataclass
 class UvRunner:
     """Builds a uv environment for the release, runs `torchclaims run` in it, removes it."""
 
     envs_dir: Path
-    checkout: Path = REPO_ROOT
+    checkout: Path | None = None  # installed editable; default: the torchclaims running this (ownwheel.py)
     python: str = "3.11"
     keep_envs: bool = False
     uv_cache: Path | None = None
@@ -109,9 +146,20 @@ class UvRunner:
             thread.join()
         return self._install(release)
 
+    def torchclaims_install(self) -> list[str]:
+        """The torchclaims every environment gets: the checkout given, else the one running this."""
+        with self._lock:
+            if self._own is None:
+                from torchclaims.history.ownwheel import install_args
+
+                self._own = (["-e", str(self.checkout)] if self.checkout is not None
+                             else install_args(Path(self.envs_dir) / ".torchclaims-wheel"))
+            return self._own
+
     def _install(self, release: Release) -> Path:
         env_dir = Path(self.envs_dir) / f"torch-{release.torch}"
         if not (env_dir / ".complete").exists():
+            own = self.torchclaims_install()
             shutil.rmtree(env_dir, ignore_errors=True)
             self._uv("venv", "-q", "-p", self.python, str(env_dir))
             links = [a for link in self.find_links for a in ("--find-links", link)]
@@ -119,8 +167,9 @@ class UvRunner:
             if self.local_builds:  # a local build (2.13.0+cpu) satisfies ==2.13.0 only as ==2.13.0.*
                 requirements = [f"torch=={release.torch}.*", *requirements[1:]]
             try:
-                self._uv("pip", "install", "-q", "--python", str(env_dir / "bin" / "python"), *links,
-                         *requirements, "-e", str(self.checkout))
+                with self._cache_use.building():
+                    self._uv("pip", "install", "-q", "--python", str(env_dir / "bin" / "python"), *links,
+                             *requirements, *own)
             except BaseException:
                 shutil.rmtree(env_dir, ignore_errors=True)  # never leave half an environment to be reused
                 raise
@@ -137,7 +186,8 @@ class UvRunner:
             project = ["--project", str(Path(self.project).resolve())] if self.project else []
             command = [str(env_dir / "bin" / "python"), "-m", "torchclaims", "run", *project, *self._args_for(len(claims)),
                        "--no-report", "--results", str(results), "--only-claims", listing.name, "-q", "-p", "no:cacheprovider"]
-            done = subprocess.run(command, cwd=self.checkout, env=self._env(), stdin=subprocess.DEVNULL,
+            done = subprocess.run(command, cwd=self.project or self.checkout or Path.cwd(), env=self._env(),
+                                  stdin=subprocess.DEVNULL,
                                   capture_output=True, text=True)
             if not Path(results).exists():
                 raise RuntimeError(f"torch {release.torch}: the run wrote no results (exit {done.returncode}):\n"
@@ -164,35 +214,59 @@ class UvRunner:
         return args
 
     def remove(self, release: Release, env_dir: Path) -> None:
-        if self.prune_cache:
-            # an environment being built ahead reads from the cache; once built, its hardlinks keep its files
-            self._wait_for_builds()
-            self.prune(env_dir)
+        if not self.prune_cache:
+            shutil.rmtree(env_dir, ignore_errors=True)
+            return
+        names = self._big_packages(env_dir)  # asked of the environment before it goes
         shutil.rmtree(env_dir, ignore_errors=True)
+        # in the background: the prune waits for the builds ahead to finish reading the cache, the next
+        # release's claims need not wait for it
+        thread = threading.Thread(target=self._prune_quietly, args=(names,), daemon=True)
+        self._pruners.append(thread)
+        thread.start()
 
-    def prune(self, env_dir: Path) -> None:
-        """Drop this release's own big wheels (torch, torchvision, triton) from uv's cache once it is
-        done; CUDA's nvidia-* wheels are shared by neighbouring releases and go in close()."""
+    def _big_packages(self, env_dir: Path) -> set[str]:
         frozen = subprocess.run(["uv", "pip", "freeze", "--python", str(env_dir / "bin" / "python")],
                                 capture_output=True, text=True, env=self._env()).stdout.splitlines()
-        names = [line.split("==")[0].lower() for line in frozen if "==" in line]
-        self._shared.update(n for n in names if n.startswith("nvidia-"))
-        own = [n for n in names if n in BIG_PACKAGES]
-        if own:
-            self._uv("cache", "clean", "-q", *own)
+        names = {line.split("==")[0].lower() for line in frozen if "==" in line}
+        return {n for n in names if n in BIG_PACKAGES or n.startswith("nvidia-")}
+
+    def _prune_quietly(self, names: set[str]) -> None:
+        try:
+            self.prune(names)
+        except Exception as exc:  # a cache left fuller than it need be is not the run's failure
+            self.log(f"pruning uv's cache failed ({type(exc).__name__}: {exc}); it keeps {', '.join(sorted(names))}")
+
+    def prune(self, names: set[str]) -> None:
+        """Drop a finished release's big wheels (torch, torchvision, triton, CUDA's nvidia-*) from uv's cache.
+
+        `uv cache clean NAME` drops every version of NAME, also one an environment built ahead uses: that
+        environment keeps its files (hardlinks), and a later release that shares them downloads them again.
+        Keeping a name while any environment on disk used it kept every version of the nvidia wheels (the
+        same names across releases): 48.5 GB at the peak of a 17-release run instead of ~16."""
+        with self._cache_use.pruning():  # no build is reading the cache meanwhile
+            if names:
+                self._uv("cache", "clean", "-q", *sorted(names))
 
     def close(self) -> None:
         self._wait_for_builds()
+        for thread in self._pruners:
+            thread.join()
         if not self.keep_envs:
-            for torch in list(self._building):
-                shutil.rmtree(Path(self.envs_dir) / f"torch-{torch}", ignore_errors=True)
-        if self.prune_cache and self._shared:
-            self._uv("cache", "clean", "-q", *sorted(self._shared))
-            self._shared.clear()
+            for torch in list(self._building):  # built ahead but never used (their claims were all reused)
+                env_dir = Path(self.envs_dir) / f"torch-{torch}"
+                names = self._big_packages(env_dir) if self.prune_cache and (env_dir / ".complete").exists() else set()
+                shutil.rmtree(env_dir, ignore_errors=True)
+                if names:
+                    self.prune(names)
 
     def __post_init__(self):
-        self._shared: set[str] = set()
+        self.envs_dir = Path(self.envs_dir).resolve()  # the claims run with the project as their cwd
         self._building: dict[str, threading.Thread] = {}
+        self._pruners: list[threading.Thread] = []
+        self._cache_use = CacheUse()
+        self._lock = threading.Lock()
+        self._own: list[str] | None = None
 
 
 class DiskMeter:
@@ -219,7 +293,7 @@ class DiskMeter:
             self.sample()
 
     def __enter__(self):
-        self.sample()
+        self.start = self.sample()  # what was there before (a shared uv cache): peak - start is this run's
         self._thread.start()
         return self
 
@@ -253,6 +327,7 @@ class Stored:
     documents: dict | None
     valid: dict[str, list[dict]]      # claim -> records reusable as they are
     rejudged: dict[str, list[dict]]   # claim -> records whose observation is reusable, judged again
+    original: list[dict] = field(default_factory=list)  # the file's records as they are
 
 
 def refreshed(record: dict, claims: dict, torch: str) -> dict:
@@ -310,7 +385,7 @@ def reusable(path: Path, catalogue: Catalogue, fingerprints: dict[str, str], jud
             rejudged[claim_id] = [r if r.get("judged") == judgements[claim_id] else
                                   {**rejudge(r, claims[claim_id], torch), "judged": judgements[claim_id]}
                                   for r in records]
-    return Stored(document.get("run"), document.get("documents"), valid, rejudged)
+    return Stored(document.get("run"), document.get("documents"), valid, rejudged, document.get("results") or [])
 
 
 def pending(release: Release, claims: list[str], out_dir: Path, catalogue: Catalogue) -> list[str]:
@@ -355,12 +430,16 @@ def check_release(release: Release, claims: list[str], out_dir: Path, catalogue:
         checked = len(fresh_records)
     if not records and not path.exists():
         return path  # nothing checked, nothing stored: no results file
-    run = dict(run or {})
-    run["reused"] = reused
     claims_now = catalogue.by_id()
     records = [refreshed(r, claims_now, release.torch) for r in records]
     documents = document_records(catalogue.documents)
-    write_results(path, run, records, documents)
+    key = lambda r: (r["claim"], r["device"])  # noqa: E731
+    if (checked or rejudged or documents != stored.documents
+            or sorted(records, key=key) != sorted(stored.original, key=key)):
+        run = dict(run or {})
+        run["reused"] = reused
+        write_results(path, run, records, documents)
+    # else: every record reused as it was: the file (a committed history) stays byte for byte
     tally.add(reused, checked, bool(wanted), release.torch)
     records = [r for r in records if r["claim"] in catalogue.by_id()]  # a claim removed from the specs
     log(f"torch {release.torch}: {checked} claim checks run, {reused} reused ({rejudged} of them judged again)"
@@ -370,9 +449,10 @@ def check_release(release: Release, claims: list[str], out_dir: Path, catalogue:
 
 def run_history(catalogue: Catalogue, releases: list[Release], out_dir: Path, runner: Runner, *,
                 candidates: list[Release] | None = None, jobs: int = 1, bisect: bool = True,
-                log=print) -> Tally:
+                ahead: int = 1, log=print) -> Tally:
     """Check every claim on `releases`, then pin each change by checking the `candidates`
-    (releases between two checked ones) for just the claims that changed there."""
+    (releases between two checked ones) for just the claims that changed there. With jobs 1, the
+    environments of the next `ahead` releases that need one are built meanwhile."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     every_claim = [c.id for c in catalogue.claims]
@@ -384,9 +464,10 @@ def run_history(catalogue: Catalogue, releases: list[Release], out_dir: Path, ru
                 list(pool.map(lambda item: check_release(item[0], item[1], out_dir, catalogue, runner, tally, log), work))
             return
         for index, (release, claims) in enumerate(work):
-            if index + 1 < len(work) and runner is not None and hasattr(runner, "prefetch"):
-                following, following_claims = work[index + 1]
-                if pending(following, following_claims, out_dir, catalogue):
+            # the next releases' environments are built (downloads: network-bound) while this one's claims run
+            for following, following_claims in work[index + 1:index + 1 + ahead]:
+                if runner is not None and hasattr(runner, "prefetch") and pending(
+                        following, following_claims, out_dir, catalogue):
                     runner.prefetch(following)
             check_release(release, claims, out_dir, catalogue, runner, tally, log)
 

@@ -4,7 +4,9 @@ Intervals are half-open, as in MDN's browser-compat-data: `since` is the first r
 that verdict and observation, `until` the first release without it (None: still so on the
 newest release checked). A change is a verdict or an observation (beyond the claim's
 tolerance) that differs between two releases checked with a verdict; not-run releases show as
-intervals but neither start nor end a change.
+intervals but neither start nor end a change. The warnings a claim's run raised are part of its
+state: a warning that appears or disappears is a change too (records written before warnings were
+recorded have none to compare, and never differ by them).
 """
 
 from __future__ import annotations
@@ -51,6 +53,28 @@ class Check:
     def observed(self):
         return self.record.get("observed")
 
+    @property
+    def warnings(self) -> list[dict] | None:
+        """What it warned (None: a record from before warnings were recorded)."""
+        found = self.record.get("warnings")
+        return None if found is None else list(found)
+
+
+def warning_key(warning: dict) -> tuple:
+    return (warning.get("category"), warning.get("message"), warning.get("module"))
+
+
+def warnings_differ(a: Check, b: Check) -> bool:
+    if a.warnings is None or b.warnings is None:
+        return False
+    return {warning_key(w) for w in a.warnings} != {warning_key(w) for w in b.warnings}
+
+
+def new_warnings(before: Check, after: Check) -> list[dict]:
+    """The warnings `after` raised that `before` did not."""
+    old = {warning_key(w) for w in before.warnings or []}
+    return [w for w in after.warnings or [] if warning_key(w) not in old]
+
 
 def _better(new: dict, old: dict | None) -> bool:
     """Two files of one release (a CPU job and a GPU job): a record with a verdict beats a not-run."""
@@ -84,7 +108,7 @@ def collect(paths) -> tuple[dict[str, dict], dict[tuple[str, str], list[Check]],
 
 def same_state(a: Check, b: Check, tolerance: dict | None = None) -> bool:
     """Same verdict and, where observed, the same observation within the claim's tolerance."""
-    if a.verdict != b.verdict:
+    if a.verdict != b.verdict or warnings_differ(a, b):
         return False
     tolerance = tolerance or {}
     rtol, atol = tolerance.get("rtol", DEFAULT_RTOL), tolerance.get("atol", DEFAULT_ATOL)
@@ -101,7 +125,8 @@ def intervals(checks: list[Check], tolerance: dict | None = None) -> list[dict]:
         if found:
             found[-1]["until"] = check.torch
         found.append({"since": check.torch, "until": None, "verdict": check.verdict,
-                      "observed": check.observed, "message": check.record.get("message", "")})
+                      "observed": check.observed, "message": check.record.get("message", ""),
+                      **({"warnings": check.warnings} if check.warnings is not None else {})})
         previous = check
     return found
 
@@ -163,6 +188,9 @@ def build_history(paths, releases: list[Release] | None = None, tolerances: dict
                 "torch_before": before.torch, "verdict_before": before.verdict, "observed_before": before.observed,
                 "torch_after": after.torch, "verdict_after": after.verdict, "observed_after": after.observed,
                 "message_after": after.record.get("message", ""),
+                # the warnings that appeared and disappeared with this release ([] where none did)
+                "warnings_added": new_warnings(before, after) if after.warnings is not None else [],
+                "warnings_removed": new_warnings(after, before) if before.warnings is not None else [],
                 # True when no listed release between the two is left unchecked: torch_after is the first
                 "pinned": not unchecked_between(before.torch, after.torch, checked, releases),
             })
@@ -198,6 +226,15 @@ def classify_errata(document: dict, checks: dict, documents: dict) -> None:
 
 
 def write_history(document: dict, path: Path) -> Path:
+    """Write history.json, unless the one there says the same but for its date (a committed history stays as it is)."""
     from torchclaims.results import atomic_write_text
 
-    return atomic_write_text(Path(path), json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    path = Path(path)
+    if path.exists():
+        try:
+            before = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            before = None
+        if isinstance(before, dict) and {**before, "generated": None} == {**document, "generated": None}:
+            return path
+    return atomic_write_text(path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")

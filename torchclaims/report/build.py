@@ -161,15 +161,17 @@ def _rows(merged: Merged, envs: list[str], newest: set[str], tally: Counter) -> 
     column = {env: i for i, env in enumerate(envs)}
     rows: dict[str, dict] = {}
     for key, claim in merged.claims.items():
-        cells, messages = [""] * len(envs), [""] * len(envs)
+        cells, messages, warns = [""] * len(envs), [""] * len(envs), []
         groups: dict[tuple, list] = {}
         wrong: dict[tuple, list] = {}
         for env, r in claim.records.items():
             i = column[env]
             cells[i], messages[i] = r.verdict, r.message
+            if r.warnings and r.verdict == "holds":
+                warns.append(i)  # "holds, warns": a deprecation is the early sign of the next break
             tally[(env, r.run, r.verdict)] += 1
             expected, observed = value_key(r.expected), value_key(r.observed)
-            group = (r.verdict, r.target.endswith("-vs-cpu"), expected, observed, r.message, r.details)
+            group = (r.verdict, r.target.endswith("-vs-cpu"), expected, observed, r.message, r.details, r.warnings)
             found = groups.get(group)
             if found is None:
                 found = groups[group] = [canonical(r.expected), canonical(r.observed), []]
@@ -184,7 +186,7 @@ def _rows(merged: Merged, envs: list[str], newest: set[str], tally: Counter) -> 
                      "source": claim.source, "quote": claim.quote, "topic": claim.topic,
                      "quoted_from": claim.quoted_from, "quoted_via": claim.quoted_via,
                      "changed_in": claim.changed_in, "evidence": claim.evidence, "cells": cells, "messages": messages,
-                     "groups": groups, "wrong": wrong, "tally": Counter(v for v in cells if v)}
+                     "groups": groups, "wrong": wrong, "tally": Counter(v for v in cells if v), "warns": sorted(warns)}
     return rows
 
 
@@ -199,8 +201,8 @@ def _value_key(value) -> bytes:
 def _groups(found: dict[tuple, list[int]], envs: list[str]) -> list[dict]:
     """Detail groups where verdict, expected, observed and message agree, in column order."""
     groups = [{"verdict": v, "parity": parity, "expected": expected, "observed": observed, "message": message,
-               "details": details, "envs": [envs[i] for i in sorted(where)], "first": min(where)}
-              for (v, parity, _, _, message, details), (expected, observed, where) in found.items()]
+               "details": details, "warnings": warnings, "envs": [envs[i] for i in sorted(where)], "first": min(where)}
+              for (v, parity, _, _, message, details, warnings), (expected, observed, where) in found.items()]
     groups.sort(key=lambda g: g["first"])
     for group in groups:
         del group["first"]
@@ -230,7 +232,8 @@ def _strips(history: hist.History | None, claim: str) -> list[dict]:
     if history is None:
         return []
     return [{"device": device,
-             "cells": [{"torch": line, "verdict": cell.verdict if cell else "", "observed": cell.observed if cell else ""}
+             "cells": [{"torch": line, "verdict": cell.verdict if cell else "", "observed": cell.observed if cell else "",
+                        "warnings": cell.warnings if cell else ""}
                        for line, cell in zip(history.lines, hist.strip(history, claim, device))]}
             for device in history.devices(claim)]
 
@@ -474,7 +477,7 @@ def build(runs: list[Run], merged: Merged, documents: dict[str, Document] | None
             "source": row["source"], "title": document.title if document else row["source"],
             "language": document.language if document else "", "quote": row["quote"], "topic": row["topic"],
             "quoted_from": json.loads(row["quoted_from"]) if row["quoted_from"] else None,
-            "cells": row["cells"], "groups": _groups(row["groups"], envs),
+            "cells": row["cells"], "warns": row["warns"], "groups": _groups(row["groups"], envs),
             "strips": _strips(history_of(row["project"]), row["claim"]),
         })
     names = {key: doc.title for key, doc in documents.items()}

@@ -18,6 +18,7 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from torchclaims import releases as release_list
+from torchclaims.report.load import warnings_text
 
 SCHEMA = "torchclaims/history/1"
 WRONG = ("contradicted", "fails")
@@ -39,6 +40,7 @@ class Interval:
     until: str | None
     verdict: str
     observed: str    # JSON text
+    warnings: str = ""  # what it warned there, a line each ("": none, or not recorded)
 
     def covers(self, version: Version) -> bool:
         return _version(self.since) <= version and (self.until is None or version < _version(self.until))
@@ -103,7 +105,8 @@ def history_from(data: dict) -> History:
                       changes=[dict(c) for c in data.get("changes") or []])
     for entry in data.get("claims") or []:
         found = [Interval(str(i["since"]), None if i.get("until") is None else str(i["until"]), str(i["verdict"]),
-                          _text(i.get("observed"))) for i in entry.get("intervals") or []]
+                          _text(i.get("observed")), warnings_text(i.get("warnings")))
+                 for i in entry.get("intervals") or []]
         history.intervals[(str(entry["claim"]), str(entry["device"]))] = sorted(found, key=lambda i: _version(i.since))
         history.sources[str(entry["claim"])] = str(entry.get("source") or "")
     return history
@@ -160,6 +163,17 @@ def wrong_since(intervals: list[Interval]) -> str | None:
     return since
 
 
+def warned_from(intervals: list[Interval], since: str | None) -> str | None:
+    """The first release of the run of warning releases that ends where the claim went wrong, if any:
+    the deprecation that announced the break."""
+    first = None
+    for interval in reversed([i for i in intervals if since is None or _version(i.since) < _version(since)]):
+        if not interval.warnings or interval.verdict not in DECIDED:
+            break
+        first = interval.since
+    return first
+
+
 # ---- strips, changes by release, shelf life -------------------------------------------------
 
 def strip(history: History, claim: str, device: str) -> list[Interval | None]:
@@ -183,7 +197,8 @@ def changes_by_release(history: History, documents: dict, key=lambda claim: clai
     for change in history.changes:
         before, after = _text(change.get("observed_before")), _text(change.get("observed_after"))
         what = (str(change["claim"]), str(change.get("torch_before")), str(change.get("verdict_before")), before,
-                str(change.get("verdict_after")), after)
+                str(change.get("verdict_after")), after,
+                _text(change.get("warnings_added") or []), _text(change.get("warnings_removed") or []))
         entries = grouped.setdefault(str(change["torch_after"]), {})
         if what not in entries:
             source = str(change.get("source") or history.sources.get(what[0], ""))
@@ -194,6 +209,8 @@ def changes_by_release(history: History, documents: dict, key=lambda claim: clai
                 "language": document.language if document else "",
                 "quote": str(change.get("quote") or ""), "torch_before": what[1],
                 "verdict_before": what[2], "observed_before": before, "verdict_after": what[4], "observed_after": after,
+                "warnings_added": warnings_text(change.get("warnings_added")).splitlines(),
+                "warnings_removed": warnings_text(change.get("warnings_removed")).splitlines(),
                 "devices": []}
         entries[what]["devices"].append(str(change.get("device") or ""))
     return [{"torch": torch, "changes": sorted(entries.values(), key=lambda e: (e["source"], e["claim"]))}

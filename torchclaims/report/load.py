@@ -99,6 +99,14 @@ def _quoted_from(value) -> str:
     return json.dumps(chain, ensure_ascii=False, sort_keys=True) if chain else ""
 
 
+def warnings_text(warnings) -> str:
+    """A record's warnings ([{category, message, module}]) as lines, '' for none."""
+    if not warnings:
+        return ""
+    return "\n".join(f"{w.get('category')}: {w.get('message')} ({w.get('module')})" for w in warnings
+                     if isinstance(w, dict))
+
+
 @dataclass
 class Record:
     """One claim in one environment. expected / observed stay the values read (turned into text only per group)."""
@@ -111,6 +119,7 @@ class Record:
     message: str
     details: str
     run: int
+    warnings: str = ""  # what the run warned, one "Category: message (module)" a line ("": none or not recorded)
 
 
 @dataclass
@@ -188,7 +197,8 @@ def merge(runs: list[Run]) -> Merged:
             newest[key] = record
             claim.records[env] = Record(str(record.get("verdict")), target, device, record.get("expected"),
                                         record.get("observed"), str(record.get("message") or ""),
-                                        str(record.get("details") or ""), index)
+                                        str(record.get("details") or ""), index,
+                                        warnings_text(record.get("warnings")))
     for key, record in newest.items():
         claim = claims[key]
         claim.says = str(record.get("says") or "")

@@ -11,8 +11,9 @@ Layout (short keys: the page carries one entry per claim):
   strings   [...]
   docs      {file: {title, language}}
   claims    [{k: key, id, p: project, s: says, d: document file, t: topic, q: quote (string index),
-              c: [verdict per env], g: [[verdict, parity 0/1, expected, observed, message, details, [env...] or null]],
-              h: [[device, [[line, verdict, observed] ...]]], f: [cited source name, url] or absent}]
+              c: [verdict per env], g: [[verdict, parity 0/1, expected, observed, message, details, [env...] or null, warnings]],
+              h: [[device, [[line, verdict, observed, warnings] ...]]], f: [cited source name, url] or absent,
+              w: [env indices where it holds but warns] or absent}]
 """
 
 from __future__ import annotations
@@ -46,9 +47,13 @@ def payload(report: Report) -> dict:
                  "q": strings(c["quote"]), "c": [verdict[v] for v in c["cells"]],
                  "g": [[verdict[g["verdict"]], int(g["parity"]), strings(g["expected"]), strings(g["observed"]),
                         strings(g["message"]), strings(g["details"]),
-                        None if g["envs"] is None else [column[e] for e in g["envs"]]] for g in c["groups"]]}
+                        None if g["envs"] is None else [column[e] for e in g["envs"]], strings(g["warnings"])]
+                       for g in c["groups"]]}
+        if c.get("warns"):
+            entry["w"] = c["warns"]
         if c["strips"]:
-            entry["h"] = [[s["device"], [[line[cell["torch"]], verdict.get(cell["verdict"], -1), strings(cell["observed"])]
+            entry["h"] = [[s["device"], [[line[cell["torch"]], verdict.get(cell["verdict"], -1), strings(cell["observed"]),
+                                          strings(cell.get("warnings", ""))]
                                          for cell in s["cells"]]] for s in c["strips"]]
         if c["quoted_from"]:
             entry["f"] = [c["quoted_from"][-1]["name"], c["quoted_from"][-1].get("url", "")]   # the earliest source: its words

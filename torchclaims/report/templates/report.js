@@ -55,9 +55,10 @@
     var list = el("span", "cells");
     list.setAttribute("role", "list");
     cells.forEach(function (cell) {
-      var release = data.lines[cell[0]], v = cell[1];
-      var note = "torch " + release + ": " + (v < 0 ? "not checked" : V[v]) + (v < 0 ? "" : "\n" + pretty(S[cell[2]]));
-      var node = el("span", "rel v-" + (v < 0 ? "none" : V[v]), shortLine(release));
+      var release = data.lines[cell[0]], v = cell[1], warned = S[cell[3]] || "";
+      var note = "torch " + release + ": " + (v < 0 ? "not checked" : V[v] + (warned ? ", warns" : "")) +
+        (v < 0 ? "" : "\n" + pretty(S[cell[2]])) + (warned ? "\nwarnings:\n" + warned : "");
+      var node = el("span", "rel v-" + (v < 0 ? "none" : V[v]) + (warned ? " warns" : ""), shortLine(release));
       node.tabIndex = 0;
       node.setAttribute("role", "listitem");
       node.setAttribute("data-note", note);
@@ -82,6 +83,10 @@
     if (S[g[4]]) {
       list.appendChild(el("dt", null, "message"));
       list.appendChild(el("dd", "why", S[g[4]]));
+    }
+    if (S[g[7]]) {
+      list.appendChild(el("dt", null, "warnings"));
+      list.appendChild(el("dd")).appendChild(el("pre", "warnings", S[g[7]]));
     }
     box.appendChild(list);
     if (S[g[5]]) {
@@ -120,8 +125,10 @@
     second.appendChild(el("div", "muted", [c.p, c.d, c.t].filter(Boolean).join(" · ")));
     if (c.f) { second.appendChild(el("div", "quoting", "quoting " + c.f[0])); }
     second.appendChild(lang(el("blockquote", null, S[c.q]), doc.language));
-    c.c.forEach(function (v) {
-      tr.appendChild(el("td", "cell v-" + (v < 0 ? "none" : V[v]), v < 0 ? "—" : V[v]));
+    c.c.forEach(function (v, i) {
+      var warns = c.w && c.w.indexOf(i) >= 0;  // holds, but torch warned: the early sign of a break
+      tr.appendChild(el("td", "cell v-" + (v < 0 ? "none" : V[v]) + (warns ? " warns" : ""),
+                        v < 0 ? "—" : V[v] + (warns ? ", warns" : "")));
     });
     return tr;
   }
