@@ -16,7 +16,8 @@ from torchclaims.devices import Target
 from torchclaims.evaluate import evaluate
 from torchclaims.history.timeline import build_history, to_check
 from torchclaims.report.build import build
-from torchclaims.report.history import changes_by_release, dating, read_history
+from torchclaims.errata import classify_device
+from torchclaims.report.history import changes_by_release, read_history
 from torchclaims.report.load import load_runs, merge
 from torchclaims.report.payload import payload
 from torchclaims.report.write import documents_of
@@ -125,8 +126,8 @@ def test_the_report_says_holds_warns_and_lists_new_warnings_and_warned_from(tmp_
     assert group["torch"] == "2.0.1"
     assert group["changes"][0]["warnings_added"] == [
         "FutureWarning: torch.load will default to weights_only=True (torch.serialization)"]
-    said = dating(history, "io.load", "cpu", "2023-06")
-    assert said["warned"] == "2.0.1" and "warned from torch 2.0.1, broke in torch 2.14.1" in said["text"]
+    said = classify_device(history, "io.load", "cpu", "2023-06")   # the erratum's line
+    assert said.warned == "2.0.1" and "warned from torch 2.0.1, broke in torch 2.14.1" in said.basis
 
 
 def test_a_suites_module_is_named_the_same_wherever_the_project_is_checked_out(tmp_path):

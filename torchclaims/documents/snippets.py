@@ -56,7 +56,7 @@ def run_snippet(claim, device: str = "cpu") -> list[dict]:
                               capture_output=True, text=True, cwd=scratch, timeout=claim.snippet["timeout"])
     if done.returncode != 0:
         raise RuntimeError(f"the document's block {block.number} raised:\n{done.stderr.strip()[-2000:]}")
-    from torchclaims.snippet_runner import WARNINGS_MARK
+    from torchclaims.documents.snippet_runner import WARNINGS_MARK
     from torchclaims.warned import add
 
     marked = [line for line in done.stderr.splitlines() if line.startswith(WARNINGS_MARK)]
