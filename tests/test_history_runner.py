@@ -132,3 +132,15 @@ def test_reuse_only_judges_again_and_builds_nothing(tmp_path):
     assert not (out / "results-torch-1.0.0.json").exists()  # never checked: no file made up
     (record,) = [r for r in load(out / "results-torch-1.1.1.json")["results"] if r["claim"] == "arith.known-wrong"]
     assert record["verdict"] == "fails"  # 1.1.1 is before the new since
+
+
+def test_the_history_needs_no_jinja2():
+    """tox's history env installs no Jinja2: the runner (which classes errata) must not import the page's renderer."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['jinja2'] = None\n"
+            "import torchclaims.history.runner, torchclaims.history.command, torchclaims.errata\n"
+            "from torchclaims.history.runner import refreshed\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -9,6 +9,13 @@ render.py   the Jinja2 environment (autoescape on) and the page
 write.py    documents, the HTML and the CSV
 """
 
-from torchclaims.report.write import write_report
-
 __all__ = ["write_report"]
+
+
+def __getattr__(name):
+    # lazily: the history and the errata read report.history without Jinja2 (the history env has none)
+    if name == "write_report":
+        from torchclaims.report.write import write_report
+
+        return write_report
+    raise AttributeError(name)
