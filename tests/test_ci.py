@@ -98,6 +98,15 @@ def test_every_project_folder_is_run_and_its_edits_start_the_workflow():
     assert len(set(names)) == len(names)  # artifacts and histories are named by the folder's name
 
 
+def test_an_edit_of_the_engine_code_in_the_fingerprints_starts_the_workflow():
+    from torchclaims.history.fingerprint import DOCUMENT_ENGINE_FILES, ENGINE_FILES, JUDGE_FILES
+
+    paths = _workflow()[True]["push"]["paths"]
+    missed = [name for name in (*ENGINE_FILES, *JUDGE_FILES, *DOCUMENT_ENGINE_FILES)
+              if not any(_github_path_match(p, f"torchclaims/{name}") for p in paths)]
+    assert missed == [], f"the history workflow does not start when these change: {missed}"
+
+
 def test_a_folder_the_workflow_does_not_cover_is_named(tmp_path):
     for folder in ("projects/a", "examples/b", "projects/no-specs"):
         (tmp_path / folder).mkdir(parents=True)
