@@ -97,9 +97,9 @@ def collect(args) -> dict:
         if catalogue is not None:
             _overlay(merged, catalogue)
             from torchclaims.report.write import _document
+            from torchclaims.results import document_records
 
-            for name, doc in catalogue.documents.items():
-                entry = {k: v for k, v in vars(doc).items() if k not in ("left_out", "passages")}
+            for name, entry in document_records(catalogue.documents).items():  # as a results file carries them
                 documents[name] = _document(name, entry, project.name)
             specs_note = f"the specs in {project.specs_dir} as they read now"
         else:

@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from torchclaims.warned import deduplicated
+
 DEFAULT_CELL_TIMEOUT = 300.0
 # after a timeout the kernel is interrupted; a cell this short must then answer, or the kernel is lost
 PROBE_TIMEOUT = 20.0
@@ -98,15 +100,8 @@ def kernel_environment(device: str) -> dict:
 
 def warnings_in(stderr: str) -> list[dict]:
     """The warnings a cell printed on stderr: {category, message (first line), module}, each once."""
-    found, seen = [], set()
-    for match in _WARNING_LINE.finditer(stderr):
-        entry = {"category": match["category"].rsplit(".", 1)[-1], "message": match["message"].strip(),
-                 "module": module_of(match["path"])}
-        key = tuple(entry.values())
-        if key not in seen:
-            seen.add(key)
-            found.append(entry)
-    return found
+    return deduplicated([{"category": match["category"].rsplit(".", 1)[-1], "message": match["message"].strip(),
+                          "module": module_of(match["path"])} for match in _WARNING_LINE.finditer(stderr)])
 
 
 def module_of(path: str) -> str:
